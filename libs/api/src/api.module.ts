@@ -1,0 +1,60 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { LoginThrottleService } from './auth/login-throttle.service';
+import { PasswordService } from './auth/password.service';
+import { TokenService } from './auth/token.service';
+import { ClientsController } from './clients/clients.controller';
+import { ClientsService } from './clients/clients.service';
+import { SecretsService } from './common/secrets.service';
+import { NextRunService } from './policies/next-run.service';
+import { PoliciesController } from './policies/policies.controller';
+import { PoliciesService } from './policies/policies.service';
+import { RepositoriesController } from './repositories/repositories.controller';
+import { RepositoriesService } from './repositories/repositories.service';
+import { RootController } from './root/root.controller';
+import { SchedulesController } from './schedules/schedules.controller';
+import { SchedulesService } from './schedules/schedules.service';
+import { SettingsController } from './settings/settings.controller';
+import { SettingsService } from './settings/settings.service';
+import { TokensController } from './tokens/tokens.controller';
+import { AdminSeeder } from './users/admin.seeder';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
+
+/** REST API v1: the HTTP face of the system, served by the API gateway. */
+@Module({
+  imports: [JwtModule.register({})],
+  controllers: [
+    RootController,
+    AuthController,
+    TokensController,
+    UsersController,
+    ClientsController,
+    SchedulesController,
+    RepositoriesController,
+    PoliciesController,
+    SettingsController,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    AuthService,
+    TokenService,
+    PasswordService,
+    LoginThrottleService,
+    SecretsService,
+    AdminSeeder,
+    UsersService,
+    ClientsService,
+    SchedulesService,
+    RepositoriesService,
+    PoliciesService,
+    NextRunService,
+    SettingsService,
+  ],
+})
+export class ApiModule {}

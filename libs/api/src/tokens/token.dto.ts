@@ -1,0 +1,15 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsOptional, IsString, MaxLength } from 'class-validator';
+
+export class CreateApiTokenDto {
+  @ApiPropertyOptional({ example: 'nightly report script' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(150)
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'ISO 8601; never expires when absent' })
+  @IsOptional()
+  @IsDateString()
+  expires?: string;
+}

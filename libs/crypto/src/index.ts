@@ -1,0 +1,3 @@
+export * from './derive-key.util';
+export * from './secret-box';
+export * from './ssh-keys.util';

@@ -1,0 +1,6 @@
+export class CrontabError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = CrontabError.name;
+  }
+}

@@ -1,0 +1,6 @@
+export class RepositoryPathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = RepositoryPathError.name;
+  }
+}
