@@ -145,6 +145,8 @@ ensure_services() {
 
 # Keeps a random SECRET_KEY in data/secret_key unless one is given.
 ensure_secret_key() {
+  # An empty SECRET_KEY would hide SECRET_KEY_FILE from the services.
+  [ -n "${SECRET_KEY:-}" ] || unset SECRET_KEY
   if [ -n "${SECRET_KEY:-}" ]; then
     info "using SECRET_KEY from the environment"
     return 0

@@ -30,5 +30,7 @@ void runService('all-in-one', async (config) => {
   const app = await NestFactory.create(AllInOneAppModule, { bodyParser: false, bufferLogs: true });
   configureHttpApp(app, config);
   await app.listen(config.port);
-  new Logger('all-in-one').log(`All services running; API on http://0.0.0.0:${config.port}/api/v1/`);
+  new Logger('all-in-one').log(
+    `All services running; API on http://0.0.0.0:${config.port}/api/v1/`,
+  );
 });

@@ -10,7 +10,9 @@ void runService('callback-receiver', async (config) => {
   @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, CallbackReceiverModule] })
   class CallbackReceiverAppModule {}
 
-  const app = await NestFactory.createApplicationContext(CallbackReceiverAppModule, { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(CallbackReceiverAppModule, {
+    bufferLogs: true,
+  });
   app.enableShutdownHooks();
   new Logger('callback-receiver').log('callback-receiver started');
 });

@@ -10,7 +10,9 @@ void runService('task-manager', async (config) => {
   @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, TaskManagerModule] })
   class TaskManagerAppModule {}
 
-  const app = await NestFactory.createApplicationContext(TaskManagerAppModule, { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(TaskManagerAppModule, {
+    bufferLogs: true,
+  });
   app.enableShutdownHooks();
   new Logger('task-manager').log('task-manager started');
 });

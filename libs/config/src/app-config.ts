@@ -174,7 +174,7 @@ export const VARIABLES: { [K in keyof AppConfig]: Variable<K> } = {
 
 function readSecretKeyFile(env: NodeJS.ProcessEnv): string | undefined {
   const file = env.SECRET_KEY_FILE;
-  if (env.SECRET_KEY !== undefined || !file) return env.SECRET_KEY;
+  if (env.SECRET_KEY || !file) return env.SECRET_KEY;
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (error) {

@@ -1,4 +1,4 @@
-import { utils } from 'ssh2';
+import { type ParsedKey, utils } from 'ssh2';
 
 export const SSH_KEY_TYPES = ['ed25519', 'rsa'] as const;
 export type SshKeyType = (typeof SSH_KEY_TYPES)[number];
@@ -14,7 +14,11 @@ export interface SshKeyPair {
 
 export class InvalidSshKeyError extends Error {}
 
-export function generateSshKeyPair(type: SshKeyType, bits = 4096, comment = 'cyborgbackup'): SshKeyPair {
+export function generateSshKeyPair(
+  type: SshKeyType,
+  bits = 4096,
+  comment = 'cyborgbackup',
+): SshKeyPair {
   const pair =
     type === 'rsa'
       ? utils.generateKeyPairSync('rsa', { bits, comment })
@@ -25,12 +29,9 @@ export function generateSshKeyPair(type: SshKeyType, bits = 4096, comment = 'cyb
 
 /** The `authorized_keys` line of a private key; throws when the key cannot be read. */
 export function publicKeyOf(privateKey: string, comment = 'cyborgbackup'): string {
-  const parsed = utils.parseKey(privateKey);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key instanceof Error) {
-    throw new InvalidSshKeyError(
-      key instanceof Error ? key.message : 'not an SSH private key',
-    );
+  const key: ParsedKey | Error = utils.parseKey(privateKey);
+  if (key instanceof Error) {
+    throw new InvalidSshKeyError(key instanceof Error ? key.message : 'not an SSH private key');
   }
   if (!key.isPrivateKey()) throw new InvalidSshKeyError('this is a public key, not a private key');
 

@@ -54,7 +54,7 @@ export function parseCrontab(expr: string): ParsedCrontab {
 
   return {
     minuteToWeekday: standardFields.join(' '),
-    years: fields.length === 6 ? parseYearField(fields[5] as string) : null,
+    years: fields.length === 6 ? parseYearField(fields[5]) : null,
   };
 }
 

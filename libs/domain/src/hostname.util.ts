@@ -34,5 +34,5 @@ function isHostname(value: string): boolean {
 
   // A numeric last label means an address, not a name: `1.2.3.999` or `2130706433`, which the
   // resolver would read as 127.0.0.1, must pass as a valid IPv4 address or not at all.
-  return !DIGITS.test(labels[labels.length - 1] as string);
+  return !DIGITS.test(labels[labels.length - 1]);
 }

@@ -37,7 +37,7 @@ export function parseRepositoryPath(path: string): RepositoryPath {
 
   const url = SSH_URL.exec(path);
   if (url) {
-    return parseSshUrl(url[1] as string, url[2]);
+    return parseSshUrl(url[1], url[2]);
   }
 
   return parseScpStyle(path);

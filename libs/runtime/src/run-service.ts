@@ -18,7 +18,8 @@ function describeStartupError(error: unknown, config: AppConfig): string {
 
     return `cannot reach PostgreSQL at ${url.hostname}:${url.port || 5432} (${code}); is it running?`;
   }
-  if (code === '28P01' || code === '28000') return 'PostgreSQL refused the credentials in DATABASE_URL';
+  if (code === '28P01' || code === '28000')
+    return 'PostgreSQL refused the credentials in DATABASE_URL';
 
   return error instanceof Error ? error.message : String(error);
 }
@@ -28,7 +29,10 @@ function describeStartupError(error: unknown, config: AppConfig): string {
  * ends the process with one line naming it), bring the schema up to date,
  * then hand over to the service.
  */
-export async function runService(name: string, start: (config: AppConfig) => Promise<void>): Promise<void> {
+export async function runService(
+  name: string,
+  start: (config: AppConfig) => Promise<void>,
+): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig();

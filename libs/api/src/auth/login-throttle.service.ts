@@ -31,7 +31,10 @@ export class LoginThrottleService {
     if (until > now) {
       const retryAfter = Math.ceil((until - now) / 1000);
       throw new HttpException(
-        { detail: `Too many failed logins. Try again in ${retryAfter} seconds.`, retry_after: retryAfter },
+        {
+          detail: `Too many failed logins. Try again in ${retryAfter} seconds.`,
+          retry_after: retryAfter,
+        },
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }

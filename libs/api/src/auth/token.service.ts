@@ -110,7 +110,11 @@ export class TokenService {
   }
 
   private sign(claims: Claims, seconds: number): string {
-    return this.jwt.sign(claims, { secret: this.signingKey, expiresIn: seconds, algorithm: 'HS256' });
+    return this.jwt.sign(claims, {
+      secret: this.signingKey,
+      expiresIn: seconds,
+      algorithm: 'HS256',
+    });
   }
 
   private verify(token: string, typ: Claims['typ']): Claims {

@@ -32,7 +32,11 @@ export class ClientsService extends ResourceService<ClientEntity> {
       policies__id: {
         path: 'pc.policy_id',
         type: 'number',
-        many: { from: 'policy_clients pc', link: 'pc.client_id = client.id', column: 'pc.policy_id' },
+        many: {
+          from: 'policy_clients pc',
+          link: 'pc.client_id = client.id',
+          column: 'pc.policy_id',
+        },
       },
       policies__name: {
         path: 'p.name',

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 
@@ -55,7 +62,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const message = CLIENT_SQL_ERRORS[code];
       if (message) return [HttpStatus.BAD_REQUEST, { detail: message }];
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
     const detail = this.debug && exception instanceof Error ? exception.stack : 'Server error.';
 
     return [HttpStatus.INTERNAL_SERVER_ERROR, { detail }];

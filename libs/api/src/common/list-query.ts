@@ -69,7 +69,16 @@ const STRING_ONLY: Lookup[] = [
 ];
 
 /** Parameters that are not filters. `_` is the cache-buster some UIs add. */
-const RESERVED = new Set(['page', 'page_size', 'order_by', 'order', 'search', 'fields', 'format', '_']);
+const RESERVED = new Set([
+  'page',
+  'page_size',
+  'order_by',
+  'order',
+  'search',
+  'fields',
+  'format',
+  '_',
+]);
 
 const MAX_VALUE_LENGTH = 1024;
 
@@ -82,7 +91,7 @@ function escapeLike(value: string): string {
 }
 
 function one(raw: unknown, param: string): string {
-  const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  const value: unknown = Array.isArray(raw) ? raw[raw.length - 1] : raw;
   if (typeof value !== 'string') throw invalid(param, 'Must be a single value.');
   if (value.length > MAX_VALUE_LENGTH) {
     throw invalid(param, `Must be at most ${MAX_VALUE_LENGTH} characters.`);
@@ -203,7 +212,13 @@ export class ListQueryBuilder<E extends ObjectLiteral> {
     };
   }
 
-  private lookup(param: string, spec: FieldSpec, lookup: Lookup, column: string, raw: string): Condition {
+  private lookup(
+    param: string,
+    spec: FieldSpec,
+    lookup: Lookup,
+    column: string,
+    raw: string,
+  ): Condition {
     const p = `f${this.counter++}`;
     const like = (pattern: string, op: 'LIKE' | 'ILIKE'): Condition => ({
       sql: `${column} ${op} :${p}`,
@@ -292,7 +307,8 @@ export class ListQueryBuilder<E extends ObjectLiteral> {
 
   private page(query: Record<string, unknown>): ListQuery {
     const page = query.page === undefined ? '1' : one(query.page, 'page');
-    const size = query.page_size === undefined ? String(DEFAULT_PAGE_SIZE) : one(query.page_size, 'page_size');
+    const size =
+      query.page_size === undefined ? String(DEFAULT_PAGE_SIZE) : one(query.page_size, 'page_size');
     if (!/^[1-9]\d{0,8}$/.test(page)) throw invalid('page', 'Must be a whole number from 1.');
     if (!/^[1-9]\d{0,8}$/.test(size) || Number(size) > MAX_PAGE_SIZE) {
       throw invalid('page_size', `Must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);

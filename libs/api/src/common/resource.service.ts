@@ -37,7 +37,9 @@ export function project<T extends object>(results: T[], fields: string[] | null)
     throw new BadRequestException({ fields: [`Unknown field(s): ${unknown.join(', ')}.`] });
   }
 
-  return results.map((r) => Object.fromEntries(fields.map((f) => [f, r[f as keyof T]])) as Partial<T>);
+  return results.map(
+    (r) => Object.fromEntries(fields.map((f) => [f, r[f as keyof T]])) as Partial<T>,
+  );
 }
 
 /**
@@ -111,7 +113,10 @@ export function toPage<E, T extends object>(
   result: { page: Page<E>; query: ListQuery },
   serialize: (entity: E) => T,
 ) {
-  return { ...result.page, results: project(result.page.results.map(serialize), result.query.fields) };
+  return {
+    ...result.page,
+    results: project(result.page.results.map(serialize), result.query.fields),
+  };
 }
 
 export function listRequest(request: { path: string; query: unknown }): ListRequest {

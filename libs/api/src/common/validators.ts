@@ -1,12 +1,22 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
-import { CrontabError, isHostnameOrIp, parseCrontab, parseRepositoryPath, RepositoryPathError } from '@cyborg/domain';
+import {
+  CrontabError,
+  isHostnameOrIp,
+  parseCrontab,
+  parseRepositoryPath,
+  RepositoryPathError,
+} from '@cyborg/domain';
 
 /**
  * Registers a property check whose message comes from the check itself: it
  * returns null when the value is fine, or the words to show the user.
  */
-function check(name: string, problem: (value: unknown) => string | null, options?: ValidationOptions) {
+function check(
+  name: string,
+  problem: (value: unknown) => string | null,
+  options?: ValidationOptions,
+) {
   return (target: object, propertyName: string) => {
     const messages = new WeakMap<object, string>();
     registerDecorator({
@@ -82,7 +92,9 @@ export function IsPlainObject(options?: ValidationOptions) {
   return check(
     'isPlainObject',
     (value) =>
-      typeof value === 'object' && value !== null && !Array.isArray(value) ? null : 'Must be a JSON object.',
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? null
+        : 'Must be a JSON object.',
     options,
   );
 }

@@ -8,7 +8,9 @@ describe('startOfMonth', () => {
   it('follows the zone offset in winter and summer', () => {
     expect(startOfMonth(2026, 1, 'Europe/Paris').toISOString()).toBe('2025-12-31T23:00:00.000Z');
     expect(startOfMonth(2026, 7, 'Europe/Paris').toISOString()).toBe('2026-06-30T22:00:00.000Z');
-    expect(startOfMonth(2026, 7, 'America/New_York').toISOString()).toBe('2026-07-01T04:00:00.000Z');
+    expect(startOfMonth(2026, 7, 'America/New_York').toISOString()).toBe(
+      '2026-07-01T04:00:00.000Z',
+    );
   });
 });
 
@@ -21,12 +23,17 @@ describe('monthRange', () => {
   });
 
   it('takes an explicit YYYY-MM', () => {
-    expect(monthRange('UTC', new Date(), '2027-02').end.toISOString()).toBe('2027-03-01T00:00:00.000Z');
+    expect(monthRange('UTC', new Date(), '2027-02').end.toISOString()).toBe(
+      '2027-03-01T00:00:00.000Z',
+    );
   });
 });
 
 describe('monthOf', () => {
   it('reads the month in the zone, not in UTC', () => {
-    expect(monthOf(new Date('2026-12-31T23:30:00Z'), 'Europe/Paris')).toEqual({ year: 2027, month: 1 });
+    expect(monthOf(new Date('2026-12-31T23:30:00Z'), 'Europe/Paris')).toEqual({
+      year: 2027,
+      month: 1,
+    });
   });
 });

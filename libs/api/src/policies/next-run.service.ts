@@ -21,7 +21,11 @@ export class NextRunService {
   /** Null when nothing would launch the policy: it, its schedule or its repository is disabled. */
   compute(policy: PolicyEntity, from = new Date()): Date | null {
     if (!policy.enabled || !policy.schedule.enabled || !policy.repository.enabled) return null;
-    const [next] = nextRuns(policy.schedule.crontab, { from, timeZone: this.config.timeZone, count: 1 });
+    const [next] = nextRuns(policy.schedule.crontab, {
+      from,
+      timeZone: this.config.timeZone,
+      count: 1,
+    });
 
     return next ?? null;
   }

@@ -56,7 +56,10 @@ export class PoliciesController {
 
   /** This month's runs (or those of `?month=YYYY-MM`), in the configured time zone. */
   @Get(':id/calendar')
-  async calendar(@Param('id', IdPipe) id: number, @Query('month') month?: string): Promise<string[]> {
+  async calendar(
+    @Param('id', IdPipe) id: number,
+    @Query('month') month?: string,
+  ): Promise<string[]> {
     if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
       throw new BadRequestException({ month: ['Must be YYYY-MM.'] });
     }
@@ -64,20 +67,30 @@ export class PoliciesController {
     if (this.nextRuns.compute(policy) === null) return [];
     const range = monthRange(this.config.timeZone, new Date(), month);
 
-    return runsBetween(policy.schedule.crontab, { ...range, timeZone: this.config.timeZone, limit: 50_000 }).map(
-      (run) => run.toISOString(),
-    );
+    return runsBetween(policy.schedule.crontab, {
+      ...range,
+      timeZone: this.config.timeZone,
+      limit: 50_000,
+    }).map((run) => run.toISOString());
   }
 
   @Patch(':id')
   @SuperuserOnly()
-  async patch(@CurrentUser() actor: UserEntity, @Param('id', IdPipe) id: number, @Body() body: UpdatePolicyDto) {
+  async patch(
+    @CurrentUser() actor: UserEntity,
+    @Param('id', IdPipe) id: number,
+    @Body() body: UpdatePolicyDto,
+  ) {
     return serializePolicy(await this.policies.update(actor, id, body));
   }
 
   @Put(':id')
   @SuperuserOnly()
-  async put(@CurrentUser() actor: UserEntity, @Param('id', IdPipe) id: number, @Body() body: UpdatePolicyDto) {
+  async put(
+    @CurrentUser() actor: UserEntity,
+    @Param('id', IdPipe) id: number,
+    @Body() body: UpdatePolicyDto,
+  ) {
     return serializePolicy(await this.policies.update(actor, id, body));
   }
 

@@ -2,7 +2,13 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 
-import { ClientEntity, PolicyEntity, RepositoryEntity, ScheduleEntity, UserEntity } from '@cyborg/database';
+import {
+  ClientEntity,
+  PolicyEntity,
+  RepositoryEntity,
+  ScheduleEntity,
+  UserEntity,
+} from '@cyborg/database';
 import {
   ENCRYPTED_PLACEHOLDER,
   EXTRA_VARS_SECRET_KEYS,
@@ -53,7 +59,11 @@ export class PoliciesService extends ResourceService<PolicyEntity> {
       clients: {
         path: 'pc.client_id',
         type: 'number',
-        many: { from: 'policy_clients pc', link: 'pc.policy_id = policy.id', column: 'pc.client_id' },
+        many: {
+          from: 'policy_clients pc',
+          link: 'pc.policy_id = policy.id',
+          column: 'pc.client_id',
+        },
       },
       clients__hostname: {
         path: 'c.hostname',
@@ -80,7 +90,12 @@ export class PoliciesService extends ResourceService<PolicyEntity> {
   }
 
   async create(actor: UserEntity, body: CreatePolicyDto): Promise<PolicyEntity> {
-    const policy = this.repository.create({ createdBy: actor, clients: [], extraVars: {}, enabled: true });
+    const policy = this.repository.create({
+      createdBy: actor,
+      clients: [],
+      extraVars: {},
+      enabled: true,
+    });
 
     return this.save(actor, policy, body);
   }
@@ -89,7 +104,11 @@ export class PoliciesService extends ResourceService<PolicyEntity> {
     return this.save(actor, await this.get(id), body);
   }
 
-  private async save(actor: UserEntity, policy: PolicyEntity, body: UpdatePolicyDto): Promise<PolicyEntity> {
+  private async save(
+    actor: UserEntity,
+    policy: PolicyEntity,
+    body: UpdatePolicyDto,
+  ): Promise<PolicyEntity> {
     Object.assign(
       policy,
       definedOnly<Partial<PolicyEntity>>({
@@ -119,7 +138,10 @@ export class PoliciesService extends ResourceService<PolicyEntity> {
   }
 
   /** Validates extra_vars against the policy type and encrypts the secrets newly sent. */
-  private extraVarsOf(policy: PolicyEntity, incoming: Record<string, unknown>): Record<string, unknown> {
+  private extraVarsOf(
+    policy: PolicyEntity,
+    incoming: Record<string, unknown>,
+  ): Record<string, unknown> {
     const merged = unmaskExtraVars(incoming, policy.extraVars);
     const errors = validateExtraVars(policy.policyType, merged);
     if (errors.length > 0) throw new BadRequestException({ extra_vars: errors });

@@ -76,7 +76,9 @@ export class CreatePolicyDto {
   @Min(1)
   schedule: number;
 
-  @ApiPropertyOptional({ description: 'options of the policy type (folders, exclude, databases...)' })
+  @ApiPropertyOptional({
+    description: 'options of the policy type (folders, exclude, databases...)',
+  })
   @IsOptional()
   @IsPlainObject()
   extra_vars?: Record<string, unknown>;

@@ -64,7 +64,11 @@ export class RepositoriesService extends ResourceService<RepositoryEntity> {
     return this.get(saved.id);
   }
 
-  async update(actor: UserEntity, id: number, body: UpdateRepositoryDto): Promise<RepositoryEntity> {
+  async update(
+    actor: UserEntity,
+    id: number,
+    body: UpdateRepositoryDto,
+  ): Promise<RepositoryEntity> {
     const repository = await this.get(id);
     await this.repository.save({
       ...repository,

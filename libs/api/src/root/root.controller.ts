@@ -9,7 +9,15 @@ import { serializeUser } from '../users/user.serializer';
 
 export const API_VERSION = '1.0';
 
-const COLLECTIONS = ['users', 'clients', 'schedules', 'repositories', 'policies', 'settings', 'tokens'];
+const COLLECTIONS = [
+  'users',
+  'clients',
+  'schedules',
+  'repositories',
+  'policies',
+  'settings',
+  'tokens',
+];
 
 @ApiTags('root')
 @Controller('api')

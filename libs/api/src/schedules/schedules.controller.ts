@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Req,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 
@@ -34,13 +45,21 @@ export class SchedulesController {
 
   @Patch(':id')
   @SuperuserOnly()
-  async patch(@CurrentUser() actor: UserEntity, @Param('id', IdPipe) id: number, @Body() body: UpdateScheduleDto) {
+  async patch(
+    @CurrentUser() actor: UserEntity,
+    @Param('id', IdPipe) id: number,
+    @Body() body: UpdateScheduleDto,
+  ) {
     return serializeSchedule(await this.schedules.update(actor, id, body));
   }
 
   @Put(':id')
   @SuperuserOnly()
-  async put(@CurrentUser() actor: UserEntity, @Param('id', IdPipe) id: number, @Body() body: UpdateScheduleDto) {
+  async put(
+    @CurrentUser() actor: UserEntity,
+    @Param('id', IdPipe) id: number,
+    @Body() body: UpdateScheduleDto,
+  ) {
     return serializeSchedule(await this.schedules.update(actor, id, body));
   }
 

@@ -29,7 +29,11 @@ export class SettingsController {
   @Post('generate_ssh')
   @SuperuserOnly()
   async generateSsh(@Body() body: GenerateSshKeyDto) {
-    const pubkey = await this.settings.generateSshKey(body.type ?? 'ed25519', body.size ?? 4096, body.force ?? false);
+    const pubkey = await this.settings.generateSshKey(
+      body.type ?? 'ed25519',
+      body.size ?? 4096,
+      body.force ?? false,
+    );
 
     return { pubkey };
   }

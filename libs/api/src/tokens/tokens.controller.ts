@@ -1,4 +1,14 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ApiTags } from '@nestjs/swagger';
 import { Repository } from 'typeorm';
@@ -35,7 +45,10 @@ export class TokensController {
 
   @Get()
   async list(@CurrentUser() user: UserEntity) {
-    const rows = await this.apiTokens.find({ where: { user: { id: user.id } }, order: { id: 'DESC' } });
+    const rows = await this.apiTokens.find({
+      where: { user: { id: user.id } },
+      order: { id: 'DESC' },
+    });
 
     return { count: rows.length, next: null, previous: null, results: rows.map(serializeToken) };
   }

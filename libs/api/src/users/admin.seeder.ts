@@ -26,7 +26,11 @@ export class AdminSeeder implements OnApplicationBootstrap {
     const inserted = await this.users
       .createQueryBuilder()
       .insert()
-      .values({ email: ADMIN_EMAIL, password: await this.passwords.hash(password), isSuperuser: true })
+      .values({
+        email: ADMIN_EMAIL,
+        password: await this.passwords.hash(password),
+        isSuperuser: true,
+      })
       .orIgnore()
       .execute();
     if (inserted.identifiers.length === 0) return;

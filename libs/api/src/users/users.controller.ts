@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Req,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 
@@ -33,12 +44,20 @@ export class UsersController {
   }
 
   @Patch(':id')
-  async patch(@CurrentUser() actor: UserEntity, @Param('id', IdPipe) id: number, @Body() body: UpdateUserDto) {
+  async patch(
+    @CurrentUser() actor: UserEntity,
+    @Param('id', IdPipe) id: number,
+    @Body() body: UpdateUserDto,
+  ) {
     return serializeUser(await this.users.update(actor, id, body));
   }
 
   @Put(':id')
-  async put(@CurrentUser() actor: UserEntity, @Param('id', IdPipe) id: number, @Body() body: UpdateUserDto) {
+  async put(
+    @CurrentUser() actor: UserEntity,
+    @Param('id', IdPipe) id: number,
+    @Body() body: UpdateUserDto,
+  ) {
     return serializeUser(await this.users.update(actor, id, body));
   }
 

@@ -1,4 +1,9 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 
@@ -64,13 +69,17 @@ export class UsersService extends ResourceService<UserEntity> {
   async update(actor: UserEntity, id: number, body: UpdateUserDto): Promise<UserEntity> {
     const user = await this.getFor(actor, id);
     if (!actor.isSuperuser) {
-      const refused = Object.keys(body).filter((k) => !SELF_EDITABLE.includes(k as keyof UpdateUserDto));
+      const refused = Object.keys(body).filter(
+        (k) => !SELF_EDITABLE.includes(k as keyof UpdateUserDto),
+      );
       if (refused.length > 0) {
         throw new ForbiddenException(`Only a superuser may change: ${refused.join(', ')}.`);
       }
     }
     if (actor.id === id && (body.is_superuser === false || body.is_active === false)) {
-      throw new ConflictException('You cannot remove your own superuser status or deactivate yourself.');
+      throw new ConflictException(
+        'You cannot remove your own superuser status or deactivate yourself.',
+      );
     }
     if (body.email !== undefined && body.email.toLowerCase() !== user.email) {
       await this.assertEmailFree(body.email);

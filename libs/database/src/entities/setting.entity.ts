@@ -1,4 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 export const SETTING_TYPES = ['boolean', 'integer', 'string', 'privatekey', 'password'] as const;
 export type SettingType = (typeof SETTING_TYPES)[number];
