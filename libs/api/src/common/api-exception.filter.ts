@@ -17,6 +17,23 @@ const CLIENT_SQL_ERRORS: Record<string, string> = {
   '57014': 'Query took too long; narrow the filter.',
 };
 
+const FOREIGN_KEY_VIOLATION = '23503';
+
+/**
+ * A delete refused because other rows still point at the object (a schedule
+ * or repository used by a policy), or a write naming an object deleted meanwhile.
+ */
+function foreignKeyConflict(error: QueryFailedError): { detail: string } {
+  const driver = error.driverError as { message?: string; table?: string };
+  if (driver.message?.startsWith('update or delete') && driver.table) {
+    const users = driver.table.replace(/_/g, ' ');
+
+    return { detail: `This object is still used by ${users}; change or delete those first.` };
+  }
+
+  return { detail: 'A related object no longer exists.' };
+}
+
 interface BodyParserError {
   type?: string;
   status?: number;
@@ -30,7 +47,8 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 /**
  * The one place where errors become HTTP answers. HttpExceptions keep their
  * status; malformed or oversized bodies become 400; SQL errors caused by user
- * input become 400; everything else is logged and answered 500 without details.
+ * input become 400, and foreign-key violations 409; everything else is logged
+ * and answered 500 without details.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -41,7 +59,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.describe(exception);
-    if (!response.headersSent) response.status(status).json(body);
+    if (response.headersSent) return;
+    // A throttled caller learns when to come back in the standard header as well as the body.
+    const retryAfter = (body as { retry_after?: unknown } | null)?.retry_after;
+    if (status === 429 && typeof retryAfter === 'number') {
+      response.setHeader('Retry-After', String(retryAfter));
+    }
+    response.status(status).json(body);
   }
 
   private describe(exception: unknown): [number, unknown] {
@@ -61,6 +85,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const code = (exception.driverError as { code?: string }).code ?? '';
       const message = CLIENT_SQL_ERRORS[code];
       if (message) return [HttpStatus.BAD_REQUEST, { detail: message }];
+      if (code === FOREIGN_KEY_VIOLATION) {
+        return [HttpStatus.CONFLICT, foreignKeyConflict(exception)];
+      }
     }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),

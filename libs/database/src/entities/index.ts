@@ -1,10 +1,12 @@
 import { ApiTokenEntity } from './api-token.entity';
 import { CatalogEntryEntity } from './catalog-entry.entity';
 import { ClientEntity } from './client.entity';
+import { ExecutorEntity } from './executor.entity';
 import { JobEventEntity } from './job-event.entity';
 import { JobEntity } from './job.entity';
 import { KnownHostKeyEntity } from './known-host-key.entity';
 import { LoginFailureEntity } from './login-failure.entity';
+import { OutboxMessageEntity } from './outbox-message.entity';
 import { PolicyEntity } from './policy.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RepositoryEntity } from './repository.entity';
@@ -16,10 +18,12 @@ export * from './api-token.entity';
 export * from './audited.entity';
 export * from './catalog-entry.entity';
 export * from './client.entity';
+export * from './executor.entity';
 export * from './job-event.entity';
 export * from './job.entity';
 export * from './known-host-key.entity';
 export * from './login-failure.entity';
+export * from './outbox-message.entity';
 export * from './policy.entity';
 export * from './refresh-token.entity';
 export * from './repository.entity';
@@ -41,4 +45,6 @@ export const ENTITIES = [
   JobEventEntity,
   CatalogEntryEntity,
   KnownHostKeyEntity,
+  OutboxMessageEntity,
+  ExecutorEntity,
 ];

@@ -80,6 +80,21 @@ export class JobEntity extends AuditedEntity {
   @Column({ type: 'varchar', length: 255, default: '' })
   executor: string;
 
+  /** Until when the executor's claim holds; its heartbeat extends it. Null when not running. */
+  @Column({ type: 'timestamptz', nullable: true })
+  leaseExpires: Date | null;
+
+  /** Set once the job touched anything remote; before that, a lost job can simply run again. */
+  @Column({ default: false })
+  workStarted: boolean;
+
+  /** Longest the job may run before it is stopped and failed. */
+  @Column({ type: 'integer', default: 86_400 })
+  timeoutSeconds: number;
+
+  @Column({ default: false })
+  cancelRequested: boolean;
+
   /** Jobs that must succeed before this one may start. */
   @ManyToMany(() => JobEntity)
   @JoinTable({

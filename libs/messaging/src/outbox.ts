@@ -1,0 +1,117 @@
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+
+import type { AmqpConnection } from './amqp-connection';
+import type { MessageMap, RoutingKey } from './messages';
+
+const NOTIFY_CHANNEL = 'cyborg_outbox';
+const BATCH = 200;
+/** How often the relay looks even without a notification (a lost NOTIFY, a restart). */
+const POLL_MS = 1_000;
+
+/**
+ * Writes a message in the caller's transaction: it is published if and only
+ * if the transaction commits, even when RabbitMQ is down at that moment.
+ */
+export async function enqueue<K extends RoutingKey>(
+  manager: EntityManager,
+  routingKey: K,
+  payload: MessageMap[K],
+): Promise<void> {
+  await manager.query(`INSERT INTO outbox_messages (routing_key, payload) VALUES ($1, $2)`, [
+    routingKey,
+    JSON.stringify(payload),
+  ]);
+  await manager.query(`SELECT pg_notify($1, '')`, [NOTIFY_CHANNEL]);
+}
+
+/**
+ * Moves committed outbox rows to RabbitMQ. Rows are locked with SKIP LOCKED,
+ * published with confirms, and deleted in the same transaction, so several
+ * relays share the work and a crash between publish and delete only repeats
+ * a message (consumers are idempotent), never loses one.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger('Outbox');
+  private listener: Client | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private draining: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly amqp: AmqpConnection,
+    private readonly databaseUrl: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.timer = setInterval(() => this.wake(), POLL_MS);
+    await this.listen();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+    await this.draining;
+  }
+
+  /** Starts a drain, or asks the running one to go round once more. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+
+      return;
+    }
+    this.draining = this.drain()
+      .catch((error: unknown) => {
+        this.logger.warn(
+          `outbox not drained yet: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      })
+      .finally(() => {
+        this.draining = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.databaseUrl });
+    client.on('notification', () => this.wake());
+    // A broken LISTEN connection only slows the relay to its poll; reopen it.
+    client.on('error', () => {
+      this.listener = null;
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), POLL_MS);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    this.listener = client;
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      const moved = await this.dataSource.transaction(async (manager) => {
+        const rows: { id: string; routing_key: RoutingKey; payload: MessageMap[RoutingKey] }[] =
+          await manager.query(
+            `SELECT id, routing_key, payload FROM outbox_messages
+             ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+          );
+        if (rows.length === 0) return 0;
+        await Promise.all(rows.map((r) => this.amqp.publish(r.routing_key, r.payload)));
+        await manager.query(`DELETE FROM outbox_messages WHERE id = ANY($1)`, [
+          rows.map((r) => r.id),
+        ]);
+
+        return rows.length;
+      });
+      if (moved < BATCH) return;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { RoutingKey } from './messages';
+
+/** The one exchange all work messages go through; routing keys select the queue. */
+export const WORK_EXCHANGE = 'cyborg.work';
+/** Where messages go after too many failed deliveries, to be looked at by a person. */
+export const DEAD_LETTER_EXCHANGE = 'cyborg.dead-letter';
+
+/** Deliveries of one message before RabbitMQ dead-letters it instead of retrying. */
+export const DELIVERY_LIMIT = 5;
+
+export interface QueueSpec {
+  name: string;
+  /** Routing keys bound to the queue; the consumer must handle exactly these. */
+  routingKeys: RoutingKey[];
+  /**
+   * `shared`: one durable quorum queue that all processes of a service compete for.
+   * `broadcast`: one exclusive queue per process, so every process sees every message.
+   */
+  kind: 'shared' | 'broadcast';
+}
+
+export const QUEUES = {
+  taskManager: {
+    name: 'cyborg.task-manager',
+    routingKeys: ['job.created', 'job.status'],
+    kind: 'shared',
+  },
+  executor: { name: 'cyborg.executor', routingKeys: ['job.dispatch'], kind: 'shared' },
+  executorControl: {
+    name: 'cyborg.executor-control',
+    routingKeys: ['job.cancel'],
+    kind: 'broadcast',
+  },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueName = keyof typeof QUEUES;
+
+/** Arguments of a shared queue: durable quorum queue, bounded redelivery, then dead letter. */
+export function sharedQueueArguments(queue: string): Record<string, unknown> {
+  return {
+    'x-queue-type': 'quorum',
+    'x-delivery-limit': DELIVERY_LIMIT,
+    'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
+    'x-dead-letter-routing-key': queue,
+  };
+}
+
+export function deadLetterQueue(queue: string): string {
+  return `${queue}.dead`;
+}
