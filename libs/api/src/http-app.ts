@@ -26,7 +26,6 @@ export function configureHttpApp(app: INestApplication, config: AppConfig): void
   });
   app.useGlobalPipes(new ApiValidationPipe());
   app.useGlobalFilters(filter);
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

@@ -20,6 +20,9 @@ describe('loadConfig', () => {
       adminPassword: null,
       allowedHosts: ['*'],
       debug: false,
+      executorCapacity: 4,
+      executorSimulateMs: null,
+      maxRunningJobs: 100,
     });
   });
 

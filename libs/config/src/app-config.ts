@@ -16,6 +16,9 @@ export interface AppConfig {
   adminPassword: string | null;
   allowedHosts: string[];
   debug: boolean;
+  executorCapacity: number;
+  executorSimulateMs: number | null;
+  maxRunningJobs: number;
 }
 
 /** Raised for the first variable that is missing or malformed; its message is one line. */
@@ -50,6 +53,17 @@ function boolean(raw: string): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new Error('must be true or false');
+}
+
+function wholeNumber(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      throw new Error(`must be a whole number from ${min} to ${max}`);
+    }
+
+    return value;
+  };
 }
 
 function timeZone(raw: string): string {
@@ -169,6 +183,31 @@ export const VARIABLES: { [K in keyof AppConfig]: Variable<K> } = {
     secret: false,
     default: 'false',
     parse: boolean,
+  },
+  executorCapacity: {
+    key: 'executorCapacity',
+    env: 'EXECUTOR_CAPACITY',
+    description: 'Jobs one executor process runs at once',
+    secret: false,
+    default: '4',
+    parse: wholeNumber(1, 256),
+  },
+  executorSimulateMs: {
+    key: 'executorSimulateMs',
+    env: 'EXECUTOR_SIMULATE_MS',
+    description:
+      'Test and benchmark mode: executors pretend each job runs this many milliseconds ' +
+      'instead of running it, and say so in the job; never in production',
+    secret: false,
+    parse: wholeNumber(0, 3_600_000),
+  },
+  maxRunningJobs: {
+    key: 'maxRunningJobs',
+    env: 'MAX_RUNNING_JOBS',
+    description: 'Jobs dispatched or running at once across all executors',
+    secret: false,
+    default: '100',
+    parse: wholeNumber(1, 100_000),
   },
 };
 

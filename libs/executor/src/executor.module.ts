@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 
-/**
- * Runs jobs: borg over SSH on clients and repository hosts.
- *
- * Not built yet: the job pipeline (RabbitMQ topology, scheduler, task manager,
- * executor, output and e-mail) comes after the foundation. Until then this
- * module holds the service's place, so each process already starts, migrates
- * the database and runs in its own process or in the all-in-one process.
- */
-@Module({})
+import { QUEUES } from '@cyborg/messaging';
+
+import { ExecutorController } from './executor.controller';
+import { ExecutorService } from './executor.service';
+
+/** The queues an executor consumes: shared dispatch, and its own copy of cancel requests. */
+export const EXECUTOR_QUEUES = [QUEUES.executor, QUEUES.executorControl];
+
+@Module({ controllers: [ExecutorController], providers: [ExecutorService] })
 export class ExecutorModule {}

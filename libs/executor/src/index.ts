@@ -1,1 +1,3 @@
 export * from './executor.module';
+export * from './executor.service';
+export * from './job-runner';

@@ -40,6 +40,9 @@ export class AmqpConnection {
       publishTimeout: PUBLISH_TIMEOUT_MS,
       setup: (channel: ConfirmChannel) => declareTopology(channel),
     });
+    this.publisher.on('error', (error: Error) =>
+      this.logger.warn(`publisher channel: ${error.message}`),
+    );
   }
 
   async publish<K extends RoutingKey>(

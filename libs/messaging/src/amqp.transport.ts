@@ -4,7 +4,7 @@ import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 
-import type { AmqpConnection } from './amqp-connection';
+import { type AmqpConnection, declareTopology } from './amqp-connection';
 import { type QueueSpec, WORK_EXCHANGE } from './topology';
 
 /** Pause before a failed message goes back to the queue, so a poison message cannot spin. */
@@ -41,11 +41,14 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
       return;
     }
     for (const queue of this.queues) {
-      this.channels.push(
-        this.connection.manager.createChannel({
-          setup: (channel: ConfirmChannel) => this.consume(channel, queue),
-        }),
+      const channel = this.connection.manager.createChannel({
+        setup: (ch: ConfirmChannel) => this.consume(ch, queue),
+      });
+      // A failed setup is retried on the next reconnect; unhandled, the event would end the process.
+      channel.on('error', (error: Error) =>
+        this.logger.warn(`consumer of ${queue.name}: ${error.message}`),
       );
+      this.channels.push(channel);
     }
     callback();
   }
@@ -90,6 +93,8 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
   }
 
   private async consume(channel: ConfirmChannel, queue: QueueSpec): Promise<void> {
+    // Declared here too: this channel may come up before the publisher's has declared anything.
+    await declareTopology(channel);
     await channel.prefetch(this.prefetch);
     let name = queue.name;
     if (queue.kind === 'broadcast') {

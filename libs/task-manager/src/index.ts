@@ -1,1 +1,2 @@
 export * from './task-manager.module';
+export * from './task-manager.service';

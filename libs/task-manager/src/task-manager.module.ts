@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 
-/**
- * Decides which waiting jobs may start and dispatches them to executors.
- *
- * Not built yet: the job pipeline (RabbitMQ topology, scheduler, task manager,
- * executor, output and e-mail) comes after the foundation. Until then this
- * module holds the service's place, so each process already starts, migrates
- * the database and runs in its own process or in the all-in-one process.
- */
-@Module({})
+import { QUEUES } from '@cyborg/messaging';
+
+import { TaskManagerController } from './task-manager.controller';
+import { TaskManagerService } from './task-manager.service';
+
+/** The queues the task manager consumes. */
+export const TASK_MANAGER_QUEUES = [QUEUES.taskManager];
+
+@Module({ controllers: [TaskManagerController], providers: [TaskManagerService] })
 export class TaskManagerModule {}

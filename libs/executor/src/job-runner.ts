@@ -1,0 +1,23 @@
+import type { JobEntity } from '@cyborg/database';
+
+/** What a runner may do while a job runs. */
+export interface RunContext {
+  /** Aborted when the job is canceled or times out; the runner must stop its remote work. */
+  signal: AbortSignal;
+  /** Records one output line of the job, in order. */
+  emit(line: string, event?: string, data?: Record<string, unknown>): Promise<void>;
+  /** Says the job has started changing things remotely: from now on a lost job fails instead of rerunning. */
+  markWorkStarted(): Promise<void>;
+}
+
+export interface RunOutcome {
+  status: 'successful' | 'failed';
+  explanation?: string;
+}
+
+/** Runs one kind of job. The borg runners arrive with the executor's real work. */
+export interface JobRunner {
+  run(job: JobEntity, context: RunContext): Promise<RunOutcome>;
+}
+
+export class RunnerMissingError extends Error {}

@@ -1,0 +1,2 @@
+export * from './job-launcher.service';
+export * from './job-log';
