@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 
+import { JobLauncher } from '@cyborg/jobs';
+
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
@@ -11,6 +13,11 @@ import { TokenService } from './auth/token.service';
 import { ClientsController } from './clients/clients.controller';
 import { ClientsService } from './clients/clients.service';
 import { SecretsService } from './common/secrets.service';
+import { JobEventsController } from './jobs/job-events.controller';
+import { JobEventsService } from './jobs/job-events.service';
+import { JobsController } from './jobs/jobs.controller';
+import { JobsService } from './jobs/jobs.service';
+import { PolicyLaunchController } from './jobs/policy-launch.controller';
 import { NextRunService } from './policies/next-run.service';
 import { PoliciesController } from './policies/policies.controller';
 import { PoliciesService } from './policies/policies.service';
@@ -38,6 +45,9 @@ import { UsersService } from './users/users.service';
     SchedulesController,
     RepositoriesController,
     PoliciesController,
+    PolicyLaunchController,
+    JobsController,
+    JobEventsController,
     SettingsController,
   ],
   providers: [
@@ -55,6 +65,9 @@ import { UsersService } from './users/users.service';
     PoliciesService,
     NextRunService,
     SettingsService,
+    JobLauncher,
+    JobsService,
+    JobEventsService,
   ],
 })
 export class ApiModule {}

@@ -24,6 +24,18 @@ export function configureHttpApp(app: INestApplication, config: AppConfig): void
     // body-parser hands its errors straight to Express; answer them like every other error.
     filter.catch(error, { switchToHttp: () => ({ getResponse: () => res }) } as never);
   });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    // A body in another format (form, text) is left unparsed and would pass for an empty
+    // one, its fields silently lost; no body at all is fine.
+    const length = Number(req.headers['content-length'] ?? 0);
+    const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && req.body === undefined) {
+      res.status(400).json({ detail: 'The body must be JSON, sent as application/json.' });
+
+      return;
+    }
+    next();
+  });
   app.useGlobalPipes(new ApiValidationPipe());
   app.useGlobalFilters(filter);
 

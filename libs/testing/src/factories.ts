@@ -72,3 +72,24 @@ export async function createPolicy(
     repository,
   });
 }
+
+/** The fields every object of API v1 starts with, before its own. */
+export const OBJECT_FIELDS = [
+  'id',
+  'type',
+  'url',
+  'related',
+  'summary_fields',
+  'created',
+  'modified',
+  'created_by',
+  'modified_by',
+] as const;
+
+/** The sorted keys an object of API v1 with these own fields must have, no more, no fewer. */
+export function objectKeys(own: string[]): string[] {
+  return [...OBJECT_FIELDS, ...own].sort();
+}
+
+/** An ISO 8601 instant in UTC, as the API writes every date. */
+export const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

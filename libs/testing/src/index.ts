@@ -1,3 +1,4 @@
 export * from './factories';
 export * from './test-api';
 export * from './test-database';
+export * from './service-process';

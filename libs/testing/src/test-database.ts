@@ -10,8 +10,22 @@ import { Client } from 'pg';
 export const TEST_SERVER_URL = (
   process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432'
 ).replace(/\/$/, '');
-export const TEMPLATE_DATABASE = 'cyborgbackup_test_template';
 export const TEST_DATABASE_PREFIX = 'cyborgbackup_test_';
+
+/**
+ * Names of one test run's databases. Global setup picks the run id and puts it
+ * in the environment the test workers inherit, so two runs on one server
+ * (two developers, or CI beside a developer) never drop each other's databases.
+ */
+export function runId(): string {
+  process.env.CYBORG_TEST_RUN ??= randomBytes(4).toString('hex');
+
+  return process.env.CYBORG_TEST_RUN;
+}
+
+export function templateDatabase(): string {
+  return `${TEST_DATABASE_PREFIX}${runId()}_template`;
+}
 
 export async function withAdminClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: `${TEST_SERVER_URL}/postgres` });
@@ -25,12 +39,12 @@ export async function withAdminClient<T>(work: (client: Client) => Promise<T>): 
 
 /** Copies the migrated template into a fresh database and returns its URL. */
 export async function cloneTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${TEST_DATABASE_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${TEST_DATABASE_PREFIX}${runId()}_${randomBytes(4).toString('hex')}`;
   await withAdminClient(async (client) => {
     // Two files copying the template at once can collide; a short retry settles it.
     for (let attempt = 1; ; attempt++) {
       try {
-        await client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+        await client.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase()}`);
 
         return;
       } catch (error) {

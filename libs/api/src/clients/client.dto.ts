@@ -11,7 +11,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-import { IsHostnameOrIp } from '../common/validators';
+import { IsHostnameOrIp, IsOptionalNotNull } from '../common/validators';
 
 export class CreateClientDto {
   @ApiProperty({ example: 'web1.example.com' })
@@ -19,36 +19,36 @@ export class CreateClientDto {
   hostname: string;
 
   @ApiPropertyOptional({ description: 'Filled by client preparation' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateIf((_, v) => v !== '')
   @IsIP()
   ip?: string;
 
   @ApiPropertyOptional({ description: 'borg version, filled by client preparation' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(255)
   version?: string;
 
   @ApiPropertyOptional({ default: 22 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(65535)
   port?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   ready?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   hypervisor_ready?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateIf((_, v) => v !== '')
   @IsHostnameOrIp()
   hypervisor_name?: string;
@@ -62,9 +62,9 @@ export class CreateClientDto {
   bandwidth_limit?: number | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 }
 
-export class UpdateClientDto extends PartialType(CreateClientDto) {}
+export class UpdateClientDto extends PartialType(CreateClientDto, { skipNullProperties: false }) {}

@@ -23,8 +23,8 @@ const FOREIGN_KEY_VIOLATION = '23503';
  * A delete refused because other rows still point at the object (a schedule
  * or repository used by a policy), or a write naming an object deleted meanwhile.
  */
-function foreignKeyConflict(error: QueryFailedError): { detail: string } {
-  const driver = error.driverError as { message?: string; table?: string };
+function foreignKeyConflict(driverError: unknown): { detail: string } {
+  const driver = driverError as { message?: string; table?: string };
   if (driver.message?.startsWith('update or delete') && driver.table) {
     const users = driver.table.replace(/_/g, ' ');
 
@@ -86,7 +86,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const message = CLIENT_SQL_ERRORS[code];
       if (message) return [HttpStatus.BAD_REQUEST, { detail: message }];
       if (code === FOREIGN_KEY_VIOLATION) {
-        return [HttpStatus.CONFLICT, foreignKeyConflict(exception)];
+        return [HttpStatus.CONFLICT, foreignKeyConflict(exception.driverError)];
       }
     }
     this.logger.error(

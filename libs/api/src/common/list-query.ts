@@ -96,6 +96,8 @@ function one(raw: unknown, param: string): string {
   if (value.length > MAX_VALUE_LENGTH) {
     throw invalid(param, `Must be at most ${MAX_VALUE_LENGTH} characters.`);
   }
+  // PostgreSQL cannot take a NUL in a text parameter and would fail the whole query.
+  if (value.includes('\0')) throw invalid(param, 'Must not contain NUL characters.');
 
   return value;
 }

@@ -32,7 +32,8 @@ function pageUrl(request: ListRequest, page: number): string {
 export function project<T extends object>(results: T[], fields: string[] | null): Partial<T>[] {
   if (!fields) return results;
   const first = results[0];
-  const unknown = first ? fields.filter((f) => !(f in first)) : [];
+  // Own keys only: `in` would also accept inherited ones such as `constructor` or `__proto__`.
+  const unknown = first ? fields.filter((f) => !Object.hasOwn(first, f)) : [];
   if (unknown.length > 0) {
     throw new BadRequestException({ fields: [`Unknown field(s): ${unknown.join(', ')}.`] });
   }
@@ -47,7 +48,7 @@ export function project<T extends object>(results: T[], fields: string[] | null)
  * query filters, orders and pages the ids; a second loads those rows with the
  * relations the serializer needs, so joins never multiply rows or break paging.
  */
-export abstract class ResourceService<E extends ObjectLiteral & { id: number }> {
+export abstract class ResourceService<E extends ObjectLiteral & { id: number | string }> {
   protected abstract readonly listSpec: ListSpec;
   /** Relations loaded for the serializer. */
   protected abstract readonly relations: string[];
@@ -69,7 +70,7 @@ export abstract class ResourceService<E extends ObjectLiteral & { id: number }> 
       .select(`${this.listSpec.alias}.id`, 'id')
       .offset((query.page - 1) * query.pageSize)
       .limit(query.pageSize)
-      .getRawMany<{ id: number }>();
+      .getRawMany<{ id: E['id'] }>();
     const results = await this.loadMany(rows.map((r) => r.id));
 
     return {
@@ -83,8 +84,8 @@ export abstract class ResourceService<E extends ObjectLiteral & { id: number }> 
     };
   }
 
-  /** Loads rows in the order of `ids`. */
-  async loadMany(ids: number[]): Promise<E[]> {
+  /** Loads rows in the order of `ids` (strings for bigint keys, as PostgreSQL returns them). */
+  async loadMany(ids: E['id'][]): Promise<E[]> {
     if (ids.length === 0) return [];
     const rows = await this.repository.find({
       where: { id: In(ids) } as FindOptionsWhere<E>,
@@ -95,14 +96,14 @@ export abstract class ResourceService<E extends ObjectLiteral & { id: number }> 
     return ids.map((id) => byId.get(id)).filter((r): r is E => r !== undefined);
   }
 
-  async get(id: number): Promise<E> {
+  async get(id: E['id']): Promise<E> {
     const [found] = await this.loadMany([id]);
     if (!found) throw new NotFoundException('Not found.');
 
     return found;
   }
 
-  async remove(id: number): Promise<void> {
+  async remove(id: E['id']): Promise<void> {
     const entity = await this.get(id);
     await this.repository.remove(entity);
   }

@@ -1,4 +1,9 @@
-import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import {
+  registerDecorator,
+  ValidateIf,
+  ValidationArguments,
+  ValidationOptions,
+} from 'class-validator';
 
 import {
   CrontabError,
@@ -37,6 +42,15 @@ function check(
       },
     });
   };
+}
+
+/**
+ * The field may be left out but not sent as null. class-validator's IsOptional lets null
+ * through every check, and null then hits a NOT NULL column (a 500) or, as an id, makes
+ * TypeORM match any row. Fields that may really be null keep IsOptional.
+ */
+export function IsOptionalNotNull(options?: ValidationOptions) {
+  return ValidateIf((_, value) => value !== undefined, options);
 }
 
 export function IsHostnameOrIp(options?: ValidationOptions) {

@@ -129,7 +129,7 @@ export class PoliciesService extends ResourceService<PolicyEntity> {
     if (body.repository !== undefined) policy.repository = await this.repositoryOf(body.repository);
     if (body.schedule !== undefined) policy.schedule = await this.scheduleOf(body.schedule);
     if (body.clients !== undefined) policy.clients = await this.clientsOf(body.clients);
-    policy.extraVars = this.extraVarsOf(policy, body.extra_vars ?? policy.extraVars);
+    policy.extraVars = this.extraVarsOf(policy, body.extra_vars);
     policy.modifiedBy = actor;
     policy.nextRun = this.nextRuns.compute(policy);
     const saved = await this.repository.save(policy);
@@ -137,21 +137,31 @@ export class PoliciesService extends ResourceService<PolicyEntity> {
     return this.get(saved.id);
   }
 
-  /** Validates extra_vars against the policy type and encrypts the secrets newly sent. */
+  /**
+   * Validates extra_vars against the policy type (again when only the type
+   * changed) and encrypts the secrets newly sent. Secrets kept from the stored
+   * extra_vars are already encrypted: they are neither encrypted twice nor
+   * checked in their encrypted form.
+   */
   private extraVarsOf(
     policy: PolicyEntity,
-    incoming: Record<string, unknown>,
+    incoming: Record<string, unknown> | undefined,
   ): Record<string, unknown> {
-    const merged = unmaskExtraVars(incoming, policy.extraVars);
-    const errors = validateExtraVars(policy.policyType, merged);
+    const stored = policy.extraVars;
+    const merged = incoming === undefined ? { ...stored } : unmaskExtraVars(incoming, stored);
+    const fresh = EXTRA_VARS_SECRET_KEYS.filter((key) => {
+      const sent = incoming?.[key];
+
+      return typeof sent === 'string' && sent !== '' && sent !== ENCRYPTED_PLACEHOLDER;
+    });
+    const checked = { ...merged };
+    for (const key of EXTRA_VARS_SECRET_KEYS) {
+      if (!fresh.includes(key) && typeof checked[key] === 'string') checked[key] = '';
+    }
+    const errors = validateExtraVars(policy.policyType, checked);
     if (errors.length > 0) throw new BadRequestException({ extra_vars: errors });
 
-    for (const key of EXTRA_VARS_SECRET_KEYS) {
-      const sent = incoming[key];
-      if (typeof sent === 'string' && sent !== '' && sent !== ENCRYPTED_PLACEHOLDER) {
-        merged[key] = this.secrets.encrypt(sent);
-      }
-    }
+    for (const key of fresh) merged[key] = this.secrets.encrypt(merged[key] as string);
 
     return merged;
   }

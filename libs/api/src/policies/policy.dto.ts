@@ -18,9 +18,11 @@ import {
 
 import { POLICY_TYPES, PolicyType } from '@cyborg/domain';
 
-import { IsPlainObject } from '../common/validators';
+import { IsOptionalNotNull, IsPlainObject } from '../common/validators';
 
 const NO_NUL = /^[^\0]*$/;
+/** Ids are PostgreSQL integers; a larger number would fail in SQL instead of naming the field. */
+const MAX_ID = 2_147_483_647;
 
 function Keep() {
   return (target: object, property: string) => {
@@ -39,7 +41,7 @@ function Hook() {
       target,
       property,
     );
-    IsOptional()(target, property);
+    IsOptionalNotNull()(target, property);
     IsString()(target, property);
     MaxLength(8192)(target, property);
     Matches(NO_NUL, { message: `${property} must not contain NUL characters` })(target, property);
@@ -58,28 +60,31 @@ export class CreatePolicyDto {
   policy_type: PolicyType;
 
   @ApiPropertyOptional({ type: [Number], description: 'client ids' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(10_000)
   @ArrayUnique()
   @IsInt({ each: true })
   @Min(1, { each: true })
+  @Max(MAX_ID, { each: true })
   clients?: number[];
 
   @ApiProperty({ description: 'repository id' })
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   repository: number;
 
   @ApiProperty({ description: 'schedule id' })
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   schedule: number;
 
   @ApiPropertyOptional({
     description: 'options of the policy type (folders, exclude, databases...)',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsPlainObject()
   extra_vars?: Record<string, unknown>;
 
@@ -90,24 +95,25 @@ export class CreatePolicyDto {
   @Keep() keep_yearly?: number | null;
 
   @ApiPropertyOptional({ description: 'VM provider module, for vm policies' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(255)
-  @Matches(/^[A-Za-z0-9_.-]*$/, { message: 'vmprovider must be a module name' })
+  // A module name: no leading "-" that a command would read as an option, no "." or "..".
+  @Matches(/^([A-Za-z0-9_][A-Za-z0-9_.-]*)?$/, { message: 'vmprovider must be a module name' })
   vmprovider?: string;
 
   @Hook() prehook?: string;
   @Hook() posthook?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   mode_pull?: boolean;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 }
 
-export class UpdatePolicyDto extends PartialType(CreatePolicyDto) {}
+export class UpdatePolicyDto extends PartialType(CreatePolicyDto, { skipNullProperties: false }) {}

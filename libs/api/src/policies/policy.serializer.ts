@@ -9,6 +9,7 @@ export function serializePolicy(policy: PolicyEntity) {
   return {
     ...base,
     related: {
+      launch: `${base.url}launch/`,
       calendar: `${base.url}calendar/`,
       schedule: `/api/v1/schedules/${policy.schedule.id}/`,
       repository: `/api/v1/repositories/${policy.repository.id}/`,

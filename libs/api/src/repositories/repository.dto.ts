@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
 
-import { IsRepositoryPath } from '../common/validators';
+import { IsOptionalNotNull, IsRepositoryPath } from '../common/validators';
 
 export class CreateRepositoryDto {
   @ApiProperty({ example: 'Main' })
@@ -12,26 +12,30 @@ export class CreateRepositoryDto {
 
   @ApiProperty({ example: 'borg@backup.example.com:/srv/borg/main' })
   @IsRepositoryPath()
+  // The column's width; a long host leaves less room for the path than the parser allows.
+  @MaxLength(1024)
   path: string;
 
   @ApiPropertyOptional({
     writeOnly: true,
     description: 'borg passphrase; stored encrypted and returned as $encrypted$',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(1024)
   repository_key?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   ready?: boolean;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 }
 
-export class UpdateRepositoryDto extends PartialType(CreateRepositoryDto) {}
+export class UpdateRepositoryDto extends PartialType(CreateRepositoryDto, {
+  skipNullProperties: false,
+}) {}

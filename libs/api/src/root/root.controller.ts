@@ -15,6 +15,8 @@ const COLLECTIONS = [
   'schedules',
   'repositories',
   'policies',
+  'jobs',
+  'job_events',
   'settings',
   'tokens',
 ];

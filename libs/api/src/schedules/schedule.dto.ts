@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
 
-import { IsCrontab } from '../common/validators';
+import { IsCrontab, IsOptionalNotNull } from '../common/validators';
 
 export class CreateScheduleDto {
   @ApiProperty({ example: 'Every night' })
@@ -15,9 +15,11 @@ export class CreateScheduleDto {
   crontab: string;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 }
 
-export class UpdateScheduleDto extends PartialType(CreateScheduleDto) {}
+export class UpdateScheduleDto extends PartialType(CreateScheduleDto, {
+  skipNullProperties: false,
+}) {}

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt } from 'class-validator';
 
 import { RSA_KEY_SIZES, SSH_KEY_TYPES, SshKeyType } from '@cyborg/crypto';
+
+import { IsOptionalNotNull } from '../common/validators';
 
 export class UpdateSettingDto {
   @ApiProperty({ description: 'boolean, integer or string, as the setting_type says' })
@@ -11,18 +13,18 @@ export class UpdateSettingDto {
 
 export class GenerateSshKeyDto {
   @ApiPropertyOptional({ enum: SSH_KEY_TYPES, default: 'ed25519' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(SSH_KEY_TYPES)
   type?: SshKeyType;
 
   @ApiPropertyOptional({ enum: RSA_KEY_SIZES, description: 'bits, for RSA keys', default: 4096 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @IsIn(RSA_KEY_SIZES)
   size?: number;
 
   @ApiPropertyOptional({ description: 'replace an existing key', default: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   force?: boolean;
 }

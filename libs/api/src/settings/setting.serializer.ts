@@ -27,6 +27,9 @@ export function serializeSetting(setting: SettingEntity) {
     summary_fields: {},
     created: iso(setting.created),
     modified: iso(setting.modified),
+    // Settings keep no record of who changed them.
+    created_by: null,
+    modified_by: null,
     key: setting.key,
     value: settingValue(setting),
     setting_type: setting.settingType,

@@ -19,8 +19,8 @@ export class SettingsController {
     return toPage(await this.settings.list(listRequest(req)), serializeSetting);
   }
 
+  /** What POST accepts; readable by every logged-in user, like the rest of the settings. */
   @Get('generate_ssh')
-  @SuperuserOnly()
   describeGenerateSsh() {
     return { types: ['ed25519', 'rsa'], rsa_sizes: [2048, 3072, 4096], default: 'ed25519' };
   }

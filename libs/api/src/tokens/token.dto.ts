@@ -1,9 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsOptional, IsString, MaxLength } from 'class-validator';
 
+import { IsOptionalNotNull } from '../common/validators';
+
 export class CreateApiTokenDto {
   @ApiPropertyOptional({ example: 'nightly report script' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(150)
   description?: string;

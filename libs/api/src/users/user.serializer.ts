@@ -2,6 +2,7 @@ import type { UserEntity } from '@cyborg/database';
 
 import { iso } from '../common/serialize.util';
 
+/** Accounts keep no record of who made or changed them, so those fields are always null. */
 export function serializeUser(user: UserEntity) {
   return {
     id: user.id,
@@ -11,6 +12,8 @@ export function serializeUser(user: UserEntity) {
     summary_fields: {},
     created: iso(user.created),
     modified: iso(user.modified),
+    created_by: null,
+    modified_by: null,
     email: user.email,
     first_name: user.firstName,
     last_name: user.lastName,

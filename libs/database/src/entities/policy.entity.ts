@@ -1,4 +1,13 @@
-import { Column, Entity, Generated, JoinColumn, JoinTable, ManyToMany, ManyToOne } from 'typeorm';
+import {
+  Column,
+  Entity,
+  Generated,
+  Index,
+  JoinColumn,
+  JoinTable,
+  ManyToMany,
+  ManyToOne,
+} from 'typeorm';
 
 import type { PolicyType } from '@cyborg/domain';
 
@@ -64,6 +73,7 @@ export class PolicyEntity extends AuditedEntity {
   @Column({ default: false })
   modePull: boolean;
 
+  @Index('policies_next_run_idx')
   @Column({ type: 'timestamptz', nullable: true })
   nextRun: Date | null;
 

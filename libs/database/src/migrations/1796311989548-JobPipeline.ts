@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class JobPipeline1796311654073 implements MigrationInterface {
-  name = 'JobPipeline1796311654073';
+export class JobPipeline1796311989548 implements MigrationInterface {
+  name = 'JobPipeline1796311989548';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(
@@ -14,9 +14,11 @@ export class JobPipeline1796311654073 implements MigrationInterface {
     await runner.query(`ALTER TABLE "jobs" ADD "work_started" boolean NOT NULL DEFAULT false`);
     await runner.query(`ALTER TABLE "jobs" ADD "timeout_seconds" integer NOT NULL DEFAULT '86400'`);
     await runner.query(`ALTER TABLE "jobs" ADD "cancel_requested" boolean NOT NULL DEFAULT false`);
+    await runner.query(`CREATE INDEX "policies_next_run_idx" ON "policies" ("next_run") `);
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP INDEX "public"."policies_next_run_idx"`);
     await runner.query(`ALTER TABLE "jobs" DROP COLUMN "cancel_requested"`);
     await runner.query(`ALTER TABLE "jobs" DROP COLUMN "timeout_seconds"`);
     await runner.query(`ALTER TABLE "jobs" DROP COLUMN "work_started"`);

@@ -1,0 +1,109 @@
+// Dispatch latency of the job pipeline: 10,000 enabled policies fall due at
+// once; how long from the due time until each job runs, and how many jobs
+// start per second. Services run as separate processes from dist/ (the npm
+// script builds first); executors run in simulated mode, so this measures
+// the pipeline (scheduler, outbox, RabbitMQ, task manager, executor claim),
+// not borg. Prints one JSON object on its last line.
+import { randomBytes } from 'node:crypto';
+
+import { Client } from 'pg';
+
+import { prepareDatabase } from '@cyborg/database';
+import { ServiceProcess, TEST_SECRET_KEY, TestVhost, waitFor } from '@cyborg/testing';
+
+const POLICIES = Number(process.env.BENCH_POLICIES ?? 10_000);
+const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main(): Promise<void> {
+  const name = `cyborgbackup_bench_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = `${SERVER}/${name}`;
+  await prepareDatabase(databaseUrl);
+  const vhost = await TestVhost.create();
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const processes: ServiceProcess[] = [];
+
+  try {
+    await db.query(`UPDATE settings SET value = 'false'
+      WHERE key IN ('cyborgbackup_catalog_enabled', 'cyborgbackup_auto_prune')`);
+    await db.query(`INSERT INTO schedules (name, crontab) VALUES ('bench', '0 3 * * *')`);
+    await db.query(
+      `INSERT INTO repositories (name, path, ready)
+       SELECT 'r' || i, 'borg@repo' || i || '.example.com:/srv/borg', true FROM generate_series(1, $1::int) i`,
+      [POLICIES],
+    );
+    await db.query(
+      `INSERT INTO clients (hostname, ready) SELECT 'c' || i || '.example.com', true FROM generate_series(1, $1::int) i`,
+      [POLICIES],
+    );
+    await db.query(
+      `INSERT INTO policies (name, policy_type, repository_id, schedule_id, next_run)
+       SELECT 'p' || i, 'config', i, 1, now() + interval '1 day' FROM generate_series(1, $1::int) i`,
+      [POLICIES],
+    );
+    await db.query(`INSERT INTO policy_clients (policy_id, client_id) SELECT id, id FROM policies`);
+
+    const env = {
+      DATABASE_URL: databaseUrl,
+      AMQP_URL: vhost.url,
+      SECRET_KEY: TEST_SECRET_KEY,
+      EXECUTOR_SIMULATE_MS: '0',
+      EXECUTOR_CAPACITY: '50',
+      MAX_RUNNING_JOBS: '1000',
+      LOG_LEVEL: 'warn',
+    };
+    for (const app of ['scheduler', 'task-manager', 'executor', 'executor'] as const) {
+      processes.push(await ServiceProcess.start(app, env));
+    }
+
+    const due = (
+      await db.query<{ now: Date }>(`UPDATE policies SET next_run = now() RETURNING now()`)
+    ).rows[0].now;
+    await waitFor(
+      'every job to start',
+      async () => {
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM jobs WHERE started IS NOT NULL`,
+        );
+
+        return rows[0].n >= POLICIES;
+      },
+      30 * 60_000,
+    );
+    const { rows } = await db.query<{ latency: number; started: Date }>(
+      `SELECT EXTRACT(EPOCH FROM started - $1) * 1000 AS latency, started FROM jobs`,
+      [due],
+    );
+    const latencies = rows.map((r) => Number(r.latency)).sort((a, b) => a - b);
+    const last = Math.max(...rows.map((r) => r.started.getTime()));
+    const result = {
+      benchmark: 'dispatch',
+      policies: POLICIES,
+      executors: 2,
+      executor_capacity: 50,
+      latency_ms_p50: Math.round(percentile(latencies, 50)),
+      latency_ms_p99: Math.round(percentile(latencies, 99)),
+      jobs_per_second: Math.round((POLICIES / ((last - due.getTime()) / 1000)) * 10) / 10,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await Promise.all(processes.map((p) => p.stop()));
+    await db.end();
+    await vhost.delete();
+    const admin = new Client({ connectionString: `${SERVER}/postgres` });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

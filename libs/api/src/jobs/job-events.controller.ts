@@ -1,0 +1,30 @@
+import { Controller, Get, Param, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+
+import { IdPipe } from '../common/id.pipe';
+import { listRequest, toPage } from '../common/resource.service';
+import { serializeJobEvent } from './job.serializer';
+import { JobEventsService } from './job-events.service';
+
+/** The lines of output jobs wrote, one event per line, in `counter` order. */
+@ApiTags('job_events')
+@Controller('api/v1')
+export class JobEventsController {
+  constructor(private readonly events: JobEventsService) {}
+
+  @Get('job_events')
+  async list(@Req() req: Request) {
+    return toPage(await this.events.list(listRequest(req)), serializeJobEvent);
+  }
+
+  @Get('job_events/:id')
+  async get(@Param('id', IdPipe) id: number) {
+    return serializeJobEvent(await this.events.get(String(id)));
+  }
+
+  @Get('jobs/:id/job_events')
+  async listOfJob(@Param('id', IdPipe) id: number, @Req() req: Request) {
+    return toPage(await this.events.listOfJob(id, listRequest(req)), serializeJobEvent);
+  }
+}

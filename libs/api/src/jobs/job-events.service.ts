@@ -1,0 +1,54 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+
+import { JobEntity, JobEventEntity } from '@cyborg/database';
+
+import { ListSpec } from '../common/list-query';
+import { ListRequest, ResourceService } from '../common/resource.service';
+
+@Injectable()
+export class JobEventsService extends ResourceService<JobEventEntity> {
+  protected readonly relations = ['job'];
+  protected readonly listSpec: ListSpec = {
+    alias: 'event',
+    fields: {
+      id: { path: 'event.id', type: 'number' },
+      job: { path: 'event.job', type: 'number' },
+      counter: { path: 'event.counter', type: 'number' },
+      event: { path: 'event.event', type: 'string' },
+      stdout: { path: 'event.stdout', type: 'string', orderable: false },
+      created: { path: 'event.created', type: 'date' },
+    },
+    search: ['stdout'],
+    defaultOrder: 'counter',
+  };
+
+  constructor(
+    @InjectRepository(JobEventEntity) events: Repository<JobEventEntity>,
+    @InjectRepository(JobEntity) private readonly jobs: Repository<JobEntity>,
+  ) {
+    super(events);
+  }
+
+  /** The events of one job; 404 when there is no such job. */
+  async listOfJob(jobId: number, request: ListRequest) {
+    if (!(await this.jobs.existsBy({ id: jobId }))) throw new NotFoundException('Not found.');
+
+    return this.list(request, (qb) => qb.andWhere('event.job = :jobId', { jobId }));
+  }
+
+  /** Loads only the id of each event's job: an event is shown with its job's id, not the job. */
+  override async loadMany(ids: string[]): Promise<JobEventEntity[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.repository
+      .createQueryBuilder('event')
+      .leftJoin('event.job', 'job')
+      .addSelect('job.id')
+      .where('event.id IN (:...ids)', { ids })
+      .getMany();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+
+    return ids.map((id) => byId.get(id)).filter((r): r is JobEventEntity => r !== undefined);
+  }
+}

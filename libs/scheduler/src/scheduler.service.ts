@@ -1,0 +1,113 @@
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+import { APP_CONFIG, type AppConfig } from '@cyborg/config';
+import { nextRuns } from '@cyborg/domain';
+import { JobLauncher } from '@cyborg/jobs';
+
+/** How often the scheduler looks for due policies. */
+const TICK_MS = 1_000;
+/** Policies launched per transaction. */
+const BATCH = 50;
+
+interface DuePolicy {
+  id: number;
+  crontab: string;
+  next_run: Date | null;
+}
+
+/**
+ * Launches every due policy exactly once. Due rows are locked with SKIP
+ * LOCKED and their `next_run` is moved past now in the same transaction as
+ * the jobs are created, so several schedulers never launch one run twice,
+ * and a run missed while no scheduler was up is launched once, not once per
+ * missed tick. A disabled policy, schedule or repository launches nothing;
+ * disabled clients are skipped by the launcher.
+ */
+@Injectable()
+export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Scheduler');
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly launcher: JobLauncher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.ticking ??= this.tick()
+        .catch((error: unknown) => {
+          this.logger.warn(
+            `tick failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        })
+        .finally(() => {
+          this.ticking = null;
+        });
+    }, TICK_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+  }
+
+  /** Launches what is due now; returns when nothing due is left. */
+  async tick(now = new Date()): Promise<void> {
+    while (await this.launchBatch(now)) {
+      // Another batch may be due.
+    }
+  }
+
+  private async launchBatch(now: Date): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const due = (await manager.query(
+        `SELECT p.id, s.crontab, p.next_run
+         FROM policies p
+         JOIN schedules s ON s.id = p.schedule_id
+         JOIN repositories r ON r.id = p.repository_id
+         WHERE p.enabled AND s.enabled AND r.enabled AND (p.next_run IS NULL OR p.next_run <= $1)
+         ORDER BY p.next_run NULLS FIRST, p.id
+         LIMIT ${BATCH}
+         FOR UPDATE OF p SKIP LOCKED`,
+        [now],
+      )) as DuePolicy[];
+
+      for (const policy of due) {
+        // A policy with no next_run yet (made before the scheduler ran) only gets one.
+        if (policy.next_run !== null) await this.launch(manager, policy.id);
+        const [next] = nextRuns(policy.crontab, {
+          from: now,
+          timeZone: this.config.timeZone,
+          count: 1,
+        });
+        await manager.query('UPDATE policies SET next_run = $2 WHERE id = $1', [
+          policy.id,
+          next ?? null,
+        ]);
+      }
+
+      return due.length === BATCH;
+    });
+  }
+
+  private async launch(manager: EntityManager, policyId: number): Promise<void> {
+    try {
+      await this.launcher.launchPolicy(manager, policyId, { launchType: 'scheduled', actor: null });
+    } catch (error) {
+      // Thrown before anything is written, so the transaction goes on with the other policies.
+      if (!(error instanceof ConflictException)) throw error;
+      this.logger.warn(`policy ${policyId} is due but launches nothing: ${error.message}`);
+    }
+  }
+}
