@@ -41,7 +41,7 @@ export function runProcess(spec: ProcessSpec): void {
     })
     class ProcessModule {}
 
-    const app = await NestFactory.create(ProcessModule, { bodyParser: false, bufferLogs: true });
+    const app = await NestFactory.create(ProcessModule, { bodyParser: false });
     app.enableShutdownHooks();
     if (spec.queues.length > 0) {
       app.connectMicroservice({

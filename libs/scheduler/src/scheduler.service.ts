@@ -1,12 +1,11 @@
 import {
-  ConflictException,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 import { APP_CONFIG, type AppConfig } from '@cyborg/config';
 import { nextRuns } from '@cyborg/domain';
@@ -15,7 +14,7 @@ import { JobLauncher } from '@cyborg/jobs';
 /** How often the scheduler looks for due policies. */
 const TICK_MS = 1_000;
 /** Policies launched per transaction. */
-const BATCH = 50;
+const BATCH = 500;
 
 interface DuePolicy {
   id: number;
@@ -83,31 +82,28 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         [now],
       )) as DuePolicy[];
 
-      for (const policy of due) {
-        // A policy with no next_run yet (made before the scheduler ran) only gets one.
-        if (policy.next_run !== null) await this.launch(manager, policy.id);
-        const [next] = nextRuns(policy.crontab, {
-          from: now,
-          timeZone: this.config.timeZone,
-          count: 1,
+      // A policy with no next_run yet (made before the scheduler ran) only gets one.
+      const launch = due.filter((p) => p.next_run !== null).map((p) => p.id);
+      if (launch.length > 0) {
+        const { refused } = await this.launcher.launchPolicies(manager, launch, {
+          launchType: 'scheduled',
+          actor: null,
         });
-        await manager.query('UPDATE policies SET next_run = $2 WHERE id = $1', [
-          policy.id,
-          next ?? null,
-        ]);
+        for (const [id, reason] of refused) {
+          this.logger.warn(`policy ${id} is due but launches nothing: ${reason}`);
+        }
       }
+      const next = due.map(
+        (p) =>
+          nextRuns(p.crontab, { from: now, timeZone: this.config.timeZone, count: 1 })[0] ?? null,
+      );
+      await manager.query(
+        `UPDATE policies SET next_run = n.next_run
+         FROM unnest($1::int[], $2::timestamptz[]) AS n(id, next_run) WHERE policies.id = n.id`,
+        [due.map((p) => p.id), next],
+      );
 
       return due.length === BATCH;
     });
-  }
-
-  private async launch(manager: EntityManager, policyId: number): Promise<void> {
-    try {
-      await this.launcher.launchPolicy(manager, policyId, { launchType: 'scheduled', actor: null });
-    } catch (error) {
-      // Thrown before anything is written, so the transaction goes on with the other policies.
-      if (!(error instanceof ConflictException)) throw error;
-      this.logger.warn(`policy ${policyId} is due but launches nothing: ${error.message}`);
-    }
   }
 }

@@ -193,12 +193,14 @@ export class TaskManagerService implements OnApplicationBootstrap, OnApplication
     if (dispatched.length === 0) return;
 
     // The lease covers the time in the queue too: a dispatch nobody claims comes back to pending.
-    await manager.query(
+    // `status = 'pending'` again, because a cancel may have committed since the read above.
+    const [updated] = (await manager.query(
       `UPDATE jobs SET status = 'waiting', lease_expires = now() + interval '5 minutes', modified = now()
-       WHERE id = ANY($1)`,
+       WHERE id = ANY($1) AND status = 'pending' AND NOT cancel_requested
+       RETURNING id`,
       [dispatched],
-    );
-    for (const id of dispatched) {
+    )) as [{ id: number }[], number];
+    for (const { id } of updated) {
       logJobState({ id, status: 'waiting', executor: '' });
       await enqueue(manager, 'job.dispatch', { jobId: id });
     }

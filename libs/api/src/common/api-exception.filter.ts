@@ -18,6 +18,16 @@ const CLIENT_SQL_ERRORS: Record<string, string> = {
 };
 
 const FOREIGN_KEY_VIOLATION = '23503';
+/** Two requests racing to create the same unique value: the loser learns it exists. */
+const UNIQUE_VIOLATION = '23505';
+
+/** `Key (hostname)=(web1) already exists.` names the field the user can act on. */
+function uniqueConflict(driverError: unknown): Record<string, string[]> {
+  const detail = (driverError as { detail?: string }).detail ?? '';
+  const field = /^Key \(([a-z_]+)\)=/.exec(detail)?.[1];
+
+  return field ? { [field]: ['An object with this value already exists.'] } : { detail: ['Already exists.'] };
+}
 
 /**
  * A delete refused because other rows still point at the object (a schedule
@@ -87,6 +97,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (message) return [HttpStatus.BAD_REQUEST, { detail: message }];
       if (code === FOREIGN_KEY_VIOLATION) {
         return [HttpStatus.CONFLICT, foreignKeyConflict(exception.driverError)];
+      }
+      if (code === UNIQUE_VIOLATION) {
+        return [HttpStatus.BAD_REQUEST, uniqueConflict(exception.driverError)];
       }
     }
     this.logger.error(

@@ -18,7 +18,7 @@ import {
   unmaskExtraVars,
   validateExtraVars,
 } from '@cyborg/domain';
-import { JobLauncher, logJobState } from '@cyborg/jobs';
+import { JobLauncher, launchRefusal, logJobState } from '@cyborg/jobs';
 import { enqueue } from '@cyborg/messaging';
 
 import { ListSpec } from '../common/list-query';
@@ -45,15 +45,6 @@ interface StateChange {
   status: JobStatus;
   executor: string;
   explanation: string;
-}
-
-/** Why a policy cannot be launched now, or null when it can; the same rules as JobLauncher. */
-export function launchRefusal(policy: PolicyEntity): string | null {
-  if (!policy.enabled) return 'The policy is disabled.';
-  if (!policy.repository.enabled) return 'The repository of the policy is disabled.';
-  if (!policy.clients.some((c) => c.enabled)) return 'The policy has no enabled client.';
-
-  return null;
 }
 
 @Injectable()
@@ -137,7 +128,7 @@ export class JobsService extends ResourceService<JobEntity> {
       }),
     );
 
-    return this.loadMany(created.map((j) => j.id));
+    return this.loadMany(created);
   }
 
   async start(actor: UserEntity, id: number): Promise<void> {
