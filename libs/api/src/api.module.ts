@@ -29,6 +29,8 @@ import { SchedulesService } from './schedules/schedules.service';
 import { SettingsController } from './settings/settings.controller';
 import { SettingsService } from './settings/settings.service';
 import { TokensController } from './tokens/tokens.controller';
+import { JobStatusListener } from './live/job-status.listener';
+import { LiveGateway } from './live/live.gateway';
 import { AdminSeeder } from './users/admin.seeder';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
@@ -52,6 +54,8 @@ import { UsersService } from './users/users.service';
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
+    JobStatusListener,
+    LiveGateway,
     AuthService,
     TokenService,
     PasswordService,

@@ -1,4 +1,7 @@
+import type { IncomingMessage, Server } from 'node:http';
+
 import type { INestApplication } from '@nestjs/common';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
@@ -38,6 +41,12 @@ export function configureHttpApp(app: INestApplication, config: AppConfig): void
   });
   app.useGlobalPipes(new ApiValidationPipe());
   app.useGlobalFilters(filter);
+  app.useWebSocketAdapter(new WsAdapter(app));
+  // The original web UI connects to `/websocket/`; Nest's adapter matches paths without the
+  // trailing slash, so the slash is dropped before the adapter looks at the request.
+  (app.getHttpServer() as Server).prependListener('upgrade', (request: IncomingMessage) => {
+    request.url = request.url?.replace(/^\/websocket\/(?=\?|$)/, '/websocket');
+  });
 
   const document = SwaggerModule.createDocument(
     app,

@@ -111,13 +111,13 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async claim(jobId: number): Promise<JobEntity | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<[{ id: number }[], number]>(
       `UPDATE jobs SET status = 'running', executor = $2, started = now(), modified = now(),
          lease_expires = now() + make_interval(secs => $3)
        WHERE id = $1 AND status = 'waiting' AND NOT cancel_requested
        RETURNING id`,
       [jobId, this.name, LEASE_SECONDS],
-    )) as [{ id: number }[], number];
+    );
     if (rows[1] === 0) return null;
     logJobState({ id: jobId, status: 'running', executor: this.name });
     await this.dataSource.transaction((m) =>
@@ -183,10 +183,10 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async lastCounter(jobId: number): Promise<number> {
-    const [{ max }] = (await this.dataSource.query(
+    const [{ max }] = await this.dataSource.query<{ max: number }[]>(
       'SELECT COALESCE(max(counter), 0)::int AS max FROM job_events WHERE job_id = $1',
       [jobId],
-    )) as { max: number }[];
+    );
 
     return max;
   }

@@ -198,10 +198,7 @@ export class JobLauncher {
     );
     const ids = inserted.identifiers.map((i) => (i as { id: number }).id);
     const edges = planned.flatMap((job, index) =>
-      job.before.map((b) => [
-        ids[index],
-        b.planned !== undefined ? ids[b.planned] : (b.existing as number),
-      ]),
+      job.before.map((b) => [ids[index], b.planned !== undefined ? ids[b.planned] : b.existing]),
     );
     if (edges.length > 0) {
       await manager.query(
@@ -243,12 +240,14 @@ export class JobLauncher {
     const clients = policies.flatMap((p) => p.clients.filter((c) => !c.ready).map((c) => c.id));
     const found = new Map<string, JobRef>();
     if (repositories.length === 0 && clients.length === 0) return found;
-    const rows = (await manager.query(
+    const rows = await manager.query<
+      { id: number; job_type: string; repository_id: number; client_id: number }[]
+    >(
       `SELECT id, job_type, repository_id, client_id FROM jobs
        WHERE status = ANY($1) AND ((job_type = 'prepare_repository' AND repository_id = ANY($2))
           OR (job_type = 'prepare_client' AND client_id = ANY($3)))`,
       [[...ACTIVE_JOB_STATUSES], repositories, clients],
-    )) as { id: number; job_type: string; repository_id: number; client_id: number }[];
+    );
     for (const row of rows) {
       const key =
         row.job_type === 'prepare_repository'

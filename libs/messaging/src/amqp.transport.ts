@@ -126,7 +126,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     }
 
     try {
-      const result = await handler(payload, new BaseRpcContext([message]));
+      const result: unknown = await handler(payload, new BaseRpcContext([message]));
       await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
       channel.ack(message);
     } catch (error) {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+
+import { PgListener } from '@cyborg/database';
 
 import type { AmqpConnection } from './amqp-connection';
 import type { MessageMap, RoutingKey } from './messages';
@@ -19,10 +20,20 @@ export async function enqueue<K extends RoutingKey>(
   routingKey: K,
   payload: MessageMap[K],
 ): Promise<void> {
-  await manager.query(`INSERT INTO outbox_messages (routing_key, payload) VALUES ($1, $2)`, [
-    routingKey,
-    JSON.stringify(payload),
-  ]);
+  await enqueueMany(manager, routingKey, [payload]);
+}
+
+/** `enqueue` for many messages of one kind, in two statements. */
+export async function enqueueMany<K extends RoutingKey>(
+  manager: EntityManager,
+  routingKey: K,
+  payloads: MessageMap[K][],
+): Promise<void> {
+  if (payloads.length === 0) return;
+  await manager.query(
+    `INSERT INTO outbox_messages (routing_key, payload) SELECT $1, unnest($2::jsonb[])`,
+    [routingKey, payloads.map((p) => JSON.stringify(p))],
+  );
   await manager.query(`SELECT pg_notify($1, '')`, [NOTIFY_CHANNEL]);
 }
 
@@ -34,7 +45,7 @@ export async function enqueue<K extends RoutingKey>(
  */
 export class OutboxRelay {
   private readonly logger = new Logger('Outbox');
-  private listener: Client | null = null;
+  private readonly listener: PgListener;
   private timer: NodeJS.Timeout | null = null;
   private draining: Promise<void> | null = null;
   private again = false;
@@ -43,19 +54,21 @@ export class OutboxRelay {
   constructor(
     private readonly dataSource: DataSource,
     private readonly amqp: AmqpConnection,
-    private readonly databaseUrl: string,
-  ) {}
+    databaseUrl: string,
+  ) {
+    this.listener = new PgListener(databaseUrl, NOTIFY_CHANNEL, () => this.wake());
+  }
 
   async start(): Promise<void> {
     this.timer = setInterval(() => this.wake(), POLL_MS);
-    await this.listen();
+    await this.listener.start();
     this.wake();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener.stop();
     await this.draining;
   }
 
@@ -80,19 +93,6 @@ export class OutboxRelay {
           this.wake();
         }
       });
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.databaseUrl });
-    client.on('notification', () => this.wake());
-    // A broken LISTEN connection only slows the relay to its poll; reopen it.
-    client.on('error', () => {
-      this.listener = null;
-      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), POLL_MS);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-    this.listener = client;
   }
 
   private async drain(): Promise<void> {

@@ -70,7 +70,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
 
   private async launchBatch(now: Date): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const due = (await manager.query(
+      const due = await manager.query<DuePolicy[]>(
         `SELECT p.id, s.crontab, p.next_run
          FROM policies p
          JOIN schedules s ON s.id = p.schedule_id
@@ -80,7 +80,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
          LIMIT ${BATCH}
          FOR UPDATE OF p SKIP LOCKED`,
         [now],
-      )) as DuePolicy[];
+      );
 
       // A policy with no next_run yet (made before the scheduler ran) only gets one.
       const launch = due.filter((p) => p.next_run !== null).map((p) => p.id);

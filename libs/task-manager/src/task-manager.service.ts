@@ -9,7 +9,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 import { APP_CONFIG, type AppConfig } from '@cyborg/config';
 import { logJobState } from '@cyborg/jobs';
-import { enqueue } from '@cyborg/messaging';
+import { enqueue, enqueueMany } from '@cyborg/messaging';
 
 /** Only one task manager decides at a time; the others skip their turn. */
 const DECISION_LOCK = 7_311_043;
@@ -18,12 +18,16 @@ const TICK_MS = 2_000;
 /** An executor whose heartbeat is older than this is gone; its capacity no longer counts. */
 export const EXECUTOR_STALE_SECONDS = 30;
 
+/**
+ * Candidates read per free slot. Candidates that share a client or repository
+ * with an older one wait for a later round, so more are read than there are slots.
+ */
+const CANDIDATES_PER_SLOT = 10;
+
 interface Candidate {
   id: number;
   client_id: number | null;
   repository_id: number | null;
-  unmet: number;
-  blocked_by: number | null;
 }
 
 /**
@@ -81,9 +85,10 @@ export class TaskManagerService implements OnApplicationBootstrap, OnApplication
 
   private async decide(): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
-        DECISION_LOCK,
-      ])) as { locked: boolean }[];
+      const [{ locked }] = await manager.query<{ locked: boolean }[]>(
+        'SELECT pg_try_advisory_xact_lock($1) AS locked',
+        [DECISION_LOCK],
+      );
       if (!locked) return;
       await this.reapLostJobs(manager);
       await this.failOrphans(manager);
@@ -97,11 +102,11 @@ export class TaskManagerService implements OnApplicationBootstrap, OnApplication
    * failed with the reason, which frees its client and repository.
    */
   private async reapLostJobs(manager: EntityManager): Promise<void> {
-    const lost = (await manager.query(
+    const lost = await manager.query<{ id: number; executor: string; work_started: boolean }[]>(
       `SELECT id, executor, work_started FROM jobs
        WHERE status IN ('waiting', 'running') AND lease_expires < now()
        FOR UPDATE SKIP LOCKED`,
-    )) as { id: number; executor: string; work_started: boolean }[];
+    );
     for (const job of lost) {
       const who = job.executor ? `executor ${job.executor}` : 'no executor';
       if (!job.work_started) {
@@ -135,14 +140,16 @@ export class TaskManagerService implements OnApplicationBootstrap, OnApplication
   /** Pending jobs that wait on a job that will never succeed end failed, with the reason. */
   private async failOrphans(manager: EntityManager): Promise<void> {
     for (;;) {
-      const orphans = (await manager.query(
+      const orphans = await manager.query<
+        { id: number; dependency: number; dependency_status: string }[]
+      >(
         `SELECT j.id, d.id AS dependency, d.status AS dependency_status
          FROM jobs j
          JOIN job_dependencies jd ON jd.job_id = j.id
          JOIN jobs d ON d.id = jd.depends_on_id
          WHERE j.status IN ('new', 'pending') AND d.status IN ('failed', 'error', 'canceled')
          FOR UPDATE OF j SKIP LOCKED`,
-      )) as { id: number; dependency: number; dependency_status: string }[];
+      );
       if (orphans.length === 0) return;
       for (const orphan of orphans) {
         const explanation = `Dependency job ${orphan.dependency} ${orphan.dependency_status === 'canceled' ? 'was canceled' : 'failed'}.`;
@@ -157,32 +164,36 @@ export class TaskManagerService implements OnApplicationBootstrap, OnApplication
   }
 
   private async dispatch(manager: EntityManager): Promise<void> {
-    const [{ out, capacity }] = (await manager.query(
+    const [{ out, capacity }] = await manager.query<{ out: number; capacity: number }[]>(
       `SELECT (SELECT count(*) FROM jobs WHERE status IN ('waiting', 'running'))::int AS out,
               (SELECT COALESCE(sum(capacity), 0) FROM executors
                WHERE last_heartbeat > now() - make_interval(secs => $1))::int AS capacity`,
       [EXECUTOR_STALE_SECONDS],
-    )) as { out: number; capacity: number }[];
+    );
     let room = Math.min(capacity, this.config.maxRunningJobs) - out;
     if (room <= 0) return;
 
-    const busy = (await manager.query(
-      `SELECT client_id, repository_id FROM jobs WHERE status IN ('waiting', 'running')`,
-    )) as { client_id: number | null; repository_id: number | null }[];
-    const busyClients = new Set(busy.map((b) => b.client_id).filter((id) => id !== null));
-    const busyRepositories = new Set(busy.map((b) => b.repository_id).filter((id) => id !== null));
-
-    const candidates = (await manager.query(
-      `SELECT j.id, j.client_id, j.repository_id,
-         (SELECT count(*) FROM job_dependencies jd JOIN jobs d ON d.id = jd.depends_on_id
-          WHERE jd.job_id = j.id AND d.status <> 'successful')::int AS unmet
-       FROM jobs j WHERE j.status = 'pending' ORDER BY j.id LIMIT 5000`,
-    )) as Candidate[];
+    // Jobs whose dependencies all succeeded and whose client and repository are free, oldest
+    // first. Several candidates may still share a client or repository: the loop keeps one.
+    const candidates = await manager.query<Candidate[]>(
+      `WITH busy AS (SELECT client_id, repository_id FROM jobs WHERE status IN ('waiting', 'running'))
+       SELECT j.id, j.client_id, j.repository_id FROM jobs j
+       WHERE j.status = 'pending' AND NOT j.cancel_requested
+         AND NOT EXISTS (SELECT 1 FROM job_dependencies jd JOIN jobs d ON d.id = jd.depends_on_id
+                         WHERE jd.job_id = j.id AND d.status <> 'successful')
+         AND (j.repository_id IS NULL OR j.repository_id NOT IN
+              (SELECT repository_id FROM busy WHERE repository_id IS NOT NULL))
+         AND (j.client_id IS NULL OR j.client_id NOT IN
+              (SELECT client_id FROM busy WHERE client_id IS NOT NULL))
+       ORDER BY j.id LIMIT $1`,
+      [room * CANDIDATES_PER_SLOT],
+    );
+    const busyClients = new Set<number>();
+    const busyRepositories = new Set<number>();
 
     const dispatched: number[] = [];
     for (const job of candidates) {
       if (room <= 0) break;
-      if (job.unmet > 0) continue;
       if (job.client_id !== null && busyClients.has(job.client_id)) continue;
       if (job.repository_id !== null && busyRepositories.has(job.repository_id)) continue;
       if (job.client_id !== null) busyClients.add(job.client_id);
@@ -194,15 +205,17 @@ export class TaskManagerService implements OnApplicationBootstrap, OnApplication
 
     // The lease covers the time in the queue too: a dispatch nobody claims comes back to pending.
     // `status = 'pending'` again, because a cancel may have committed since the read above.
-    const [updated] = (await manager.query(
+    const [updated] = await manager.query<[{ id: number }[], number]>(
       `UPDATE jobs SET status = 'waiting', lease_expires = now() + interval '5 minutes', modified = now()
        WHERE id = ANY($1) AND status = 'pending' AND NOT cancel_requested
        RETURNING id`,
       [dispatched],
-    )) as [{ id: number }[], number];
-    for (const { id } of updated) {
-      logJobState({ id, status: 'waiting', executor: '' });
-      await enqueue(manager, 'job.dispatch', { jobId: id });
-    }
+    );
+    for (const { id } of updated) logJobState({ id, status: 'waiting', executor: '' });
+    await enqueueMany(
+      manager,
+      'job.dispatch',
+      updated.map(({ id }) => ({ jobId: id })),
+    );
   }
 }

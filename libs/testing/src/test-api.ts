@@ -1,5 +1,6 @@
 import { Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 
@@ -56,7 +57,7 @@ export class TestApi {
     const app = await NestFactory.create(TestAppModule, { bodyParser: false, logger: ['error'] });
     configureHttpApp(app, config);
     await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
+    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
 
     return new TestApi(app, `http://127.0.0.1:${port}`, config, database.drop);
   }

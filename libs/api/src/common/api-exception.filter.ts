@@ -26,7 +26,9 @@ function uniqueConflict(driverError: unknown): Record<string, string[]> {
   const detail = (driverError as { detail?: string }).detail ?? '';
   const field = /^Key \(([a-z_]+)\)=/.exec(detail)?.[1];
 
-  return field ? { [field]: ['An object with this value already exists.'] } : { detail: ['Already exists.'] };
+  return field
+    ? { [field]: ['An object with this value already exists.'] }
+    : { detail: ['Already exists.'] };
 }
 
 /**

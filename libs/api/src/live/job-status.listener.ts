@@ -1,16 +1,14 @@
 import {
   Inject,
   Injectable,
-  Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Client } from 'pg';
 
 import { APP_CONFIG, type AppConfig } from '@cyborg/config';
+import { PgListener } from '@cyborg/database';
 
 export const JOB_STATUS_CHANNEL = 'cyborg_job_status';
-const RECONNECT_MS = 2_000;
 
 export interface JobStatusChange {
   id: number;
@@ -31,12 +29,15 @@ export interface JobStatusChange {
  */
 @Injectable()
 export class JobStatusListener implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Live');
   private readonly subscribers = new Set<(change: JobStatusChange) => void>();
-  private client: Client | null = null;
-  private stopped = false;
+  private readonly listener: PgListener;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.listener = new PgListener(config.databaseUrl, JOB_STATUS_CHANNEL, (payload) => {
+      const change = JSON.parse(payload) as JobStatusChange;
+      for (const subscriber of this.subscribers) subscriber(change);
+    });
+  }
 
   subscribe(callback: (change: JobStatusChange) => void): () => void {
     this.subscribers.add(callback);
@@ -44,29 +45,11 @@ export class JobStatusListener implements OnApplicationBootstrap, OnApplicationS
     return () => this.subscribers.delete(callback);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.connect();
+  onApplicationBootstrap(): Promise<void> {
+    return this.listener.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.client?.end().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.config.databaseUrl });
-    client.on('notification', (message) => {
-      if (!message.payload) return;
-      const change = JSON.parse(message.payload) as JobStatusChange;
-      for (const subscriber of this.subscribers) subscriber(change);
-    });
-    client.on('error', (error) => {
-      this.logger.warn(`lost the job status feed (${error.message}); reconnecting`);
-      this.client = null;
-      if (!this.stopped) setTimeout(() => void this.connect().catch(() => undefined), RECONNECT_MS);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${JOB_STATUS_CHANNEL}`);
-    this.client = client;
+  onApplicationShutdown(): Promise<void> {
+    return this.listener.stop();
   }
 }

@@ -26,7 +26,7 @@ interface Subscriptions {
  * receives `{"group_name": "jobs", "type": "job", "unified_job_id": 42, "status": ...}`
  * for every status change it asked for.
  */
-@WebSocketGateway({ path: '/websocket/' })
+@WebSocketGateway({ path: '/websocket' })
 export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger('Live');
   private readonly clients = new Map<WebSocket, Subscriptions>();
@@ -67,7 +67,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect {
       subscriptions.jobs = Array.isArray(groups.jobs) && groups.jobs.length > 0;
       subscriptions.jobIds = new Set(
         Array.isArray(groups.job_events)
-          ? groups.job_events.filter((id) => Number.isInteger(id))
+          ? groups.job_events.filter((id): id is number => Number.isInteger(id))
           : [],
       );
       socket.send(

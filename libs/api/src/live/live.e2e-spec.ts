@@ -1,0 +1,86 @@
+import WebSocket from 'ws';
+
+import { ADMIN, TestApi, waitFor } from '@cyborg/testing';
+
+type Message = Record<string, unknown>;
+
+/** Opens a socket that keeps every message it receives, in order. */
+async function connect(
+  api: TestApi,
+  token: string,
+): Promise<{ socket: WebSocket; messages: Message[] }> {
+  const url = `${api.baseUrl.replace('http', 'ws')}/websocket/?token=${encodeURIComponent(token)}`;
+  const socket = new WebSocket(url);
+  const messages: Message[] = [];
+  socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString()) as Message));
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+
+  return { socket, messages };
+}
+
+describe('live job status over the WebSocket', () => {
+  let api: TestApi;
+  let token: string;
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    token = await api.login(ADMIN.email, ADMIN.password);
+  });
+
+  afterAll(() => api.stop());
+
+  it('closes a connection without a valid token', async () => {
+    const socket = new WebSocket(`${api.baseUrl.replace('http', 'ws')}/websocket/?token=forged`);
+    const code = await new Promise<number>((resolve) =>
+      socket.on('close', (c: number) => resolve(c)),
+    );
+
+    expect(code).toBe(4401);
+  });
+
+  it('pushes the status changes of the jobs a client subscribed to', async () => {
+    const { socket, messages } = await connect(api, token);
+    socket.send(JSON.stringify({ groups: { jobs: ['status_changed'] } }));
+    await waitFor('the subscription', async () => messages.length > 0);
+
+    const [job] = await api.dataSource.query<{ id: number }[]>(
+      `INSERT INTO jobs (name, status) VALUES ('live', 'pending') RETURNING id`,
+    );
+    await api.dataSource.query(`UPDATE jobs SET status = 'running' WHERE id = $1`, [job.id]);
+    await waitFor('two status messages', async () => messages.length >= 3, 10_000);
+    socket.close();
+
+    expect(messages[0]).toEqual({ groups_current: { jobs: true, job_events: [] } });
+    expect(messages.slice(1)).toEqual([
+      expect.objectContaining({
+        group_name: 'jobs',
+        type: 'job',
+        unified_job_id: job.id,
+        status: 'pending',
+      }),
+      expect.objectContaining({ group_name: 'jobs', unified_job_id: job.id, status: 'running' }),
+    ]);
+  });
+
+  it('sends a subscriber of one job only that job', async () => {
+    const [mine, other] = await api.dataSource.query<{ id: number }[]>(
+      `INSERT INTO jobs (name, status) VALUES ('mine', 'pending'), ('other', 'pending') RETURNING id`,
+    );
+    const { socket, messages } = await connect(api, token);
+    socket.send(JSON.stringify({ groups: { job_events: [mine.id] } }));
+    await waitFor('the subscription', async () => messages.length > 0);
+
+    await api.dataSource.query(`UPDATE jobs SET status = 'running' WHERE id = $1`, [other.id]);
+    await api.dataSource.query(`UPDATE jobs SET status = 'running' WHERE id = $1`, [mine.id]);
+    await waitFor('a status message', async () => messages.length >= 2, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.close();
+
+    expect(messages.slice(1)).toEqual([
+      expect.objectContaining({ unified_job_id: mine.id, status: 'running' }),
+    ]);
+  });
+});
