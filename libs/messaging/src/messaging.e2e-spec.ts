@@ -2,14 +2,21 @@ import type { MessageHandler } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 
 import { createDataSource } from '@cyborg/database';
-import { cloneTestDatabase, TestVhost, waitFor } from '@cyborg/testing';
+import {
+  cloneTestDatabase,
+  holdBrokerLock,
+  TEST_SERVER_URL,
+  TestVhost,
+  waitFor,
+} from '@cyborg/testing';
 
 import { AmqpConnection } from './amqp-connection';
 import { AmqpTransport, MissingHandlerError } from './amqp.transport';
 import { enqueue, OutboxRelay } from './outbox';
 import { DELIVERY_LIMIT, deadLetterQueue, QUEUES } from './topology';
 
-jest.setTimeout(60_000);
+// Long enough to wait for the broker lock while the pipeline tests restart RabbitMQ.
+jest.setTimeout(300_000);
 
 /** Nest's handler type carries extra fields the transport does not use. */
 function handler(fn: (payload: unknown) => Promise<void>): MessageHandler {
@@ -26,7 +33,15 @@ async function listen(transport: AmqpTransport): Promise<void> {
 }
 
 describe('messaging over the real RabbitMQ', () => {
+  let releaseBroker: () => Promise<void>;
   let vhost: TestVhost;
+
+  beforeAll(async () => {
+    releaseBroker = await holdBrokerLock(TEST_SERVER_URL);
+  });
+
+  afterAll(() => releaseBroker());
+
   let amqp: AmqpConnection;
   const transports: AmqpTransport[] = [];
 

@@ -2,9 +2,11 @@ import { Client } from 'pg';
 
 import {
   cloneTestDatabase,
+  holdBrokerLock,
   rabbitmqctl,
   ServiceProcess,
   TEST_SECRET_KEY,
+  TEST_SERVER_URL,
   TestVhost,
   waitFor,
 } from '@cyborg/testing';
@@ -14,7 +16,8 @@ import {
  * PostgreSQL and RabbitMQ. Executors run in simulated mode (EXECUTOR_SIMULATE_MS):
  * the borg runners are not part of this test.
  */
-jest.setTimeout(180_000);
+// Long enough to wait for the broker lock, then for the slowest scenario.
+jest.setTimeout(300_000);
 
 const ADMIN_PASSWORD = 'pipeline-admin-password';
 
@@ -125,7 +128,10 @@ describe('job pipeline', () => {
     return found;
   }
 
+  let releaseBroker: () => Promise<void>;
+
   beforeAll(async () => {
+    releaseBroker = await holdBrokerLock(TEST_SERVER_URL);
     const database = await cloneTestDatabase();
     databaseUrl = database.url;
     dropDatabase = database.drop;
@@ -163,6 +169,7 @@ describe('job pipeline', () => {
     await db?.end();
     await vhost?.delete();
     await dropDatabase?.();
+    await releaseBroker?.();
   });
 
   it('never runs two jobs on one repository or one client, with 100 policies over 10 repositories', async () => {

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { Client } from 'pg';
+
 const ROOT = join(__dirname, '..', '..', '..');
 const run = promisify(execFile);
 
@@ -119,4 +121,23 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** Any constant will do, as long as nothing else uses it. */
+const BROKER_LOCK = 7_311_099;
+
+/**
+ * Test files that use RabbitMQ hold this lock for their whole run: one of them
+ * stops and starts the broker, which would disturb the others' deliveries.
+ * Returns the release.
+ */
+export async function holdBrokerLock(serverUrl: string): Promise<() => Promise<void>> {
+  const client = new Client({ connectionString: `${serverUrl}/postgres` });
+  await client.connect();
+  await client.query('SELECT pg_advisory_lock($1)', [BROKER_LOCK]);
+
+  return async () => {
+    await client.query('SELECT pg_advisory_unlock($1)', [BROKER_LOCK]);
+    await client.end();
+  };
 }
