@@ -2,6 +2,7 @@ import {
   ArgumentMetadata,
   BadRequestException,
   Injectable,
+  type Type,
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
@@ -104,7 +105,11 @@ function collect(errors: ValidationError[], prefix = '', into: Record<string, st
  */
 @Injectable()
 export class ApiValidationPipe extends ValidationPipe {
-  constructor() {
+  /**
+   * `bodyType` is for routes whose body type TypeScript cannot record, such as
+   * those of a controller made by a generic function (`CrudController`).
+   */
+  constructor(private readonly bodyType?: Type) {
     super({
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -120,6 +125,7 @@ export class ApiValidationPipe extends ValidationPipe {
     // `0x1`, `1e0` or ` 1` would all name object 1.
     if (metadata.type === 'param') return value;
     if (metadata.type !== 'body') return super.transform(value, metadata);
+    if (this.bodyType) metadata = { ...metadata, metatype: this.bodyType };
     // No body at all (Express leaves it undefined) is an empty one: actions such as
     // `POST /policies/{id}/launch/` are called bare, their options all optional.
     if (value === undefined) value = {};
