@@ -30,6 +30,9 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
+      // Real servers on two shared cores: a slow moment must not fail a hook. Tests never
+      // assert on time; this only bounds a hang.
+      testTimeout: 60_000,
       testMatch: ['<rootDir>/{apps,libs}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
