@@ -103,11 +103,15 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
        ON CONFLICT (name) DO UPDATE SET last_heartbeat = now(), capacity = $3`,
       [this.name, hostname(), this.config.executorCapacity],
     );
-    await this.dataSource.query(
+    const held = await this.dataSource.query<[{ id: number; cancel_requested: boolean }[], number]>(
       `UPDATE jobs SET lease_expires = now() + make_interval(secs => $2)
-       WHERE executor = $1 AND status = 'running'`,
+       WHERE executor = $1 AND status = 'running'
+       RETURNING id, cancel_requested`,
       [this.name, LEASE_SECONDS],
     );
+    // The `job.cancel` broadcast can be missed (sent while this executor was reconnecting, or
+    // just before the job was registered here); the flag in the database cannot.
+    for (const job of held[0]) if (job.cancel_requested) this.cancel(job.id);
   }
 
   private async claim(jobId: number): Promise<JobEntity | null> {

@@ -274,4 +274,40 @@ describe('job pipeline', () => {
     );
     expect(next.rows.every((p) => p.next_run > new Date())).toBe(true);
   });
+
+  it('stops a running job that is canceled, and one that outlives its timeout', async () => {
+    await Promise.all(processes.filter((p) => p.app === 'executor').map((p) => p.stop()));
+    await start('executor', { EXECUTOR_SIMULATE_MS: '120000' });
+    const [canceled, timed] = await makePolicies(2, 2);
+
+    await launch(canceled);
+    const [running] = await waitFor('the job to run', async () => {
+      const rows = await jobs(`policy_id = ${canceled} AND status = 'running'`);
+
+      return rows.length ? rows : null;
+    });
+    const cancel = await fetch(`${apiUrl}/api/v1/jobs/${running.id}/cancel/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(cancel.status).toBe(202);
+    const [stopped] = await waitFor('the cancel', () => allFinished(`id = ${running.id}`));
+    expect(stopped.status).toBe('canceled');
+    expect(stopped.job_explanation).toBe('Canceled while running.');
+
+    // A job with a two-second timeout (no API sets one): its executor is alive and keeps the
+    // lease, so only the timeout can end it. The task manager's tick picks it up.
+    const [{ id }] = (
+      await db.query<{ id: number }>(
+        `INSERT INTO jobs (name, status, policy_id, client_id, repository_id, timeout_seconds)
+         SELECT 'timed', 'pending', p.id, pc.client_id, p.repository_id, 2
+         FROM policies p JOIN policy_clients pc ON pc.policy_id = p.id WHERE p.id = $1
+         RETURNING id`,
+        [timed],
+      )
+    ).rows;
+    const [late] = await waitFor('the timeout', () => allFinished(`id = ${id}`), 90_000);
+    expect(late.status).toBe('failed');
+    expect(late.job_explanation).toBe('Stopped: timed out after 2 s.');
+  });
 });
