@@ -40,6 +40,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   readonly name = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly logger = new Logger('Executor');
   private readonly running = new Map<number, AbortController>();
+  private readonly executions = new Set<Promise<void>>();
   private readonly waiters: (() => void)[] = [];
   private busy = 0;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -63,6 +64,9 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const controller of this.running.values())
       controller.abort(new JobStopped('the executor is shutting down'));
+    // Stopped jobs record how they ended before the connection closes, instead of waiting
+    // for their leases to run out.
+    await Promise.allSettled(this.executions);
     await this.dataSource
       .query('DELETE FROM executors WHERE name = $1', [this.name])
       .catch(() => undefined);
@@ -71,13 +75,29 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   /** Handles one `job.dispatch`: resolves once the job is claimed (or skipped); the run goes on. */
   async accept(jobId: number): Promise<void> {
     await this.slot();
-    const claimed = await this.claim(jobId);
+    let claimed: JobEntity | null;
+    try {
+      claimed = await this.claim(jobId);
+    } catch (error) {
+      this.release();
+      throw error;
+    }
     if (!claimed) {
       this.release();
 
       return;
     }
-    void this.execute(claimed).finally(() => this.release());
+    const execution = this.execute(claimed)
+      .catch((error: unknown) => {
+        // The outcome could not be written (database gone); the lease runs out and the task
+        // manager ends the job instead.
+        this.logger.warn(`job ${jobId}: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        this.executions.delete(execution);
+        this.release();
+      });
+    this.executions.add(execution);
   }
 
   cancel(jobId: number): void {
