@@ -48,7 +48,13 @@ export class ServiceProcess {
       },
     );
     const service = new ServiceProcess(app, child);
-    await service.waitForLine(/ started/, 60_000);
+    try {
+      await service.waitForLine(/ started/, 60_000);
+    } catch (error) {
+      // Nobody holds this process yet: end it here, or it outlives the test.
+      await service.stop('SIGKILL');
+      throw error;
+    }
 
     return service;
   }
