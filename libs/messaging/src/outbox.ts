@@ -1,7 +1,6 @@
-import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 
-import { PgListener } from '@cyborg/database';
+import { BackgroundTask, PgListener } from '@cyborg/database';
 
 import type { AmqpConnection } from './amqp-connection';
 import type { MessageMap, RoutingKey } from './messages';
@@ -44,59 +43,37 @@ export async function enqueueMany<K extends RoutingKey>(
  * a message (consumers are idempotent), never loses one.
  */
 export class OutboxRelay {
-  private readonly logger = new Logger('Outbox');
   private readonly listener: PgListener;
-  private timer: NodeJS.Timeout | null = null;
-  private draining: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly drains: BackgroundTask;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly amqp: AmqpConnection,
     databaseUrl: string,
   ) {
+    this.drains = new BackgroundTask('Outbox', () => this.drain(), POLL_MS);
     this.listener = new PgListener(databaseUrl, NOTIFY_CHANNEL, () => this.wake());
   }
 
   async start(): Promise<void> {
-    this.timer = setInterval(() => this.wake(), POLL_MS);
+    this.drains.start();
     await this.listener.start();
     this.wake();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
     await this.listener.stop();
-    await this.draining;
+    await this.drains.stop();
   }
 
   /** Starts a drain, or asks the running one to go round once more. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-
-      return;
-    }
-    this.draining = this.drain()
-      .catch((error: unknown) => {
-        this.logger.warn(
-          `outbox not drained yet: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      })
-      .finally(() => {
-        this.draining = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    // A failed drain (RabbitMQ down) is logged by the task and retried on the next poll.
+    void this.drains.wake().catch(() => undefined);
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped) {
+    for (;;) {
       const moved = await this.dataSource.transaction(async (manager) => {
         const rows: { id: string; routing_key: RoutingKey; payload: MessageMap[RoutingKey] }[] =
           await manager.query(

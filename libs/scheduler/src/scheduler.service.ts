@@ -8,6 +8,7 @@ import {
 import { DataSource } from 'typeorm';
 
 import { APP_CONFIG, type AppConfig } from '@cyborg/config';
+import { BackgroundTask } from '@cyborg/database';
 import { nextRuns } from '@cyborg/domain';
 import { JobLauncher } from '@cyborg/jobs';
 
@@ -33,8 +34,7 @@ interface DuePolicy {
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Scheduler');
-  private timer: NodeJS.Timeout | null = null;
-  private ticking: Promise<void> | null = null;
+  private readonly ticks = new BackgroundTask('Scheduler', () => this.tick(), TICK_MS);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -43,22 +43,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.ticking ??= this.tick()
-        .catch((error: unknown) => {
-          this.logger.warn(
-            `tick failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        })
-        .finally(() => {
-          this.ticking = null;
-        });
-    }, TICK_MS);
+    this.ticks.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.ticking;
+  onApplicationShutdown(): Promise<void> {
+    return this.ticks.stop();
   }
 
   /** Launches what is due now; returns when nothing due is left. */

@@ -1,13 +1,13 @@
 import {
   Inject,
   Injectable,
-  Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { APP_CONFIG, type AppConfig } from '@cyborg/config';
+import { BackgroundTask } from '@cyborg/database';
 import { logJobState } from '@cyborg/jobs';
 import { enqueue, enqueueMany } from '@cyborg/messaging';
 
@@ -39,10 +39,7 @@ interface Candidate {
  */
 @Injectable()
 export class TaskManagerService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('TaskManager');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly rounds = new BackgroundTask('TaskManager', () => this.decide(), TICK_MS);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,37 +47,16 @@ export class TaskManagerService implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.run().catch(() => undefined), TICK_MS);
+    this.rounds.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.rounds.stop();
   }
 
-  /** One decision round; concurrent calls share the round in progress and ask for one more. */
+  /** Resolves once a decision round that started after the call has committed. */
   run(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-
-      return this.running;
-    }
-    this.running = this.decide()
-      .catch((error: unknown) => {
-        this.logger.warn(
-          `decision round failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        throw error;
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          void this.run().catch(() => undefined);
-        }
-      });
-
-    return this.running;
+    return this.rounds.wake();
   }
 
   private async decide(): Promise<void> {
