@@ -273,6 +273,10 @@ describe('job pipeline', () => {
       [policies],
     );
     expect(next.rows.every((p) => p.next_run > new Date())).toBe(true);
+    // Leave no job queued behind: the next test replaces the executors.
+    await waitFor('the scheduled jobs to finish', () =>
+      allFinished(`policy_id = ANY(ARRAY[${policies.join(',')}])`),
+    );
   });
 
   it('stops a running job that is canceled, and one that outlives its timeout', async () => {
