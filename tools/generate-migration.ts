@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { createDataSource } from '../libs/database/src/data-source';
 
 const SERVER = process.env.CODEGEN_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
-const SCRATCH = 'cyborgbackup_codegen';
+const SCRATCH = `cyborgbackup_codegen_${process.pid}`;
 
 function quote(sql: string): string {
   return `\`${sql.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${')}\``;
