@@ -15,6 +15,7 @@ import { JobEntity } from '@cyborg/database';
 import { logJobState } from '@cyborg/jobs';
 import { enqueue } from '@cyborg/messaging';
 
+import { BorgRunner } from './borg/borg.runner';
 import type { JobRunner } from './job-runner';
 import { SimulatedRunner } from './simulated.runner';
 
@@ -44,14 +45,16 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   private readonly waiters: (() => void)[] = [];
   private busy = 0;
   private heartbeat: NodeJS.Timeout | null = null;
-  private readonly runner: JobRunner | null;
+  private readonly runner: JobRunner;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.runner =
-      config.executorSimulateMs === null ? null : new SimulatedRunner(config.executorSimulateMs);
+      config.executorSimulateMs === null
+        ? new BorgRunner(dataSource, config.secretKey)
+        : new SimulatedRunner(config.executorSimulateMs);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -164,12 +167,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     let counter = await this.lastCounter(job.id);
     let outcome: FinalOutcome;
     try {
-      if (!this.runner) {
-        outcome = {
-          status: 'failed',
-          explanation: `This executor cannot run ${job.jobType} jobs yet: the borg runners are not built.`,
-        };
-      } else {
+      {
         outcome = await this.runner.run(job, {
           signal: controller.signal,
           emit: async (line, event = 'verbose', data = {}) => {

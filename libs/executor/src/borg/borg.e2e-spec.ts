@@ -1,0 +1,588 @@
+import { execFileSync } from 'node:child_process';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+import { Client } from 'pg';
+
+import { JobEntity } from '@cyborg/database';
+import {
+  createPolicy,
+  createRepository,
+  createSchedule,
+  ensureUser,
+  REPOSITORY_USER,
+  SshHost,
+  TEST_SECRET_KEY,
+  TEST_SERVER_URL,
+  TestApi,
+  unique,
+} from '@cyborg/testing';
+
+import type { RunContext, RunOutcome } from '../job-runner';
+
+import { BorgRunner } from './borg.runner';
+
+/**
+ * The borg runners against real sshd "hosts" on loopback and real borg: a
+ * client logged into as root, a second client for restores, and a repository
+ * host where a separate user owns the repositories. The client reaches the
+ * repository through the forwarded in-process agent.
+ */
+jest.setTimeout(120_000);
+
+const PASSPHRASE = 'correct horse; $(battery) `staple`';
+const CANARY = `/tmp/cyborg-canary-${process.pid}`;
+// For file names, which cannot hold "/": a command that ran would create it in the remote
+// shell's working directory (root's home, or the restore destination).
+const CANARY_NAME = `cyborg-canary-${process.pid}`;
+const CANARY_PLACES = [CANARY, `/root/${CANARY_NAME}`, `/tmp/${CANARY_NAME}`];
+
+interface Ran {
+  outcome: RunOutcome;
+  lines: string[];
+}
+
+describe('borg runners over SSH', () => {
+  let api: TestApi;
+  let token: string;
+  let runner: BorgRunner;
+  let clientHost: SshHost;
+  let secondHost: SshHost;
+  let repoHost: SshHost;
+  let workDir: string;
+  let repoDir: string;
+  let repositoryId: number;
+  let scheduleId: number;
+  let clientId: number;
+  let secondClientId: number;
+  let db: Client;
+
+  /** borg on this machine as the repository's owner, to look into archives independently. */
+  function borgAsOwner(args: string[], options: { cwd?: string } = {}): string {
+    return execFileSync('runuser', ['-u', REPOSITORY_USER, '--', 'borg', ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, BORG_PASSPHRASE: PASSPHRASE, HOME: `/home/${REPOSITORY_USER}` },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  }
+
+  function scratch(): string {
+    const dir = mkdtempSync(join(workDir, 'x-'));
+    chownSync(dir, Number(execFileSync('id', ['-u', REPOSITORY_USER], { encoding: 'utf8' })), 0);
+
+    return dir;
+  }
+
+  async function newJob(fields: {
+    jobType: string;
+    policy?: number | null;
+    client?: number | null;
+    extraVars?: Record<string, unknown>;
+  }): Promise<JobEntity> {
+    const { rows } = await db.query<{ id: number }>(
+      `INSERT INTO jobs (name, job_type, status, policy_id, client_id, repository_id, extra_vars)
+       VALUES ($1, $2, 'running', $3, $4, $5, $6) RETURNING id`,
+      [
+        `test ${fields.jobType}`,
+        fields.jobType,
+        fields.policy ?? null,
+        fields.client ?? null,
+        repositoryId,
+        JSON.stringify(fields.extraVars ?? {}),
+      ],
+    );
+
+    return api.dataSource.getRepository(JobEntity).findOneOrFail({
+      where: { id: rows[0].id },
+      relations: ['policy', 'client', 'repository'],
+    });
+  }
+
+  async function run(job: JobEntity, signal = new AbortController().signal): Promise<Ran> {
+    const lines: string[] = [];
+    const context: RunContext = {
+      signal,
+      emit: (line) => {
+        lines.push(line);
+
+        return Promise.resolve();
+      },
+      markWorkStarted: () => Promise.resolve(),
+    };
+    const outcome = await runner.run(job, context);
+
+    return { outcome, lines };
+  }
+
+  async function runJob(fields: Parameters<typeof newJob>[0]): Promise<Ran & { job: JobEntity }> {
+    const job = await newJob(fields);
+    const ran = await run(job);
+    if (ran.outcome.status !== 'successful') {
+      throw new Error(`${fields.jobType} ${ran.outcome.explanation}\n${ran.lines.join('\n')}`);
+    }
+    // What the executor does once a runner returns.
+    await db.query(`UPDATE jobs SET status = 'successful', finished = now() WHERE id = $1`, [
+      job.id,
+    ]);
+
+    return { ...ran, job };
+  }
+
+  async function policy(
+    policyType: string,
+    extraVars: Record<string, unknown>,
+    more: Record<string, unknown> = {},
+  ) {
+    return (
+      await createPolicy(api, token, {
+        policy_type: policyType,
+        extra_vars: extraVars,
+        repository: repositoryId,
+        schedule: scheduleId,
+        clients: [clientId],
+        ...more,
+      })
+    ).id;
+  }
+
+  async function backup(policyId: number): Promise<string> {
+    const { job } = await runJob({ jobType: 'job', policy: policyId, client: clientId });
+    const { rows } = await db.query<{ archive_name: string }>(
+      'SELECT archive_name FROM jobs WHERE id = $1',
+      [job.id],
+    );
+
+    return rows[0].archive_name;
+  }
+
+  beforeAll(async () => {
+    ensureUser(REPOSITORY_USER);
+    api = await TestApi.start();
+    token = await api.loginAdmin();
+    db = new Client({ connectionString: api.config.databaseUrl });
+    await db.connect();
+    runner = new BorgRunner(api.dataSource, TEST_SECRET_KEY);
+    const key = await api.post<{ pubkey: string }>(
+      '/api/v1/settings/generate_ssh/',
+      { type: 'ed25519' },
+      token,
+    );
+    expect(key.status).toBe(201);
+    [clientHost, secondHost, repoHost] = await Promise.all([
+      SshHost.start('127.0.0.2'),
+      SshHost.start('127.0.0.3'),
+      SshHost.start('127.0.0.1'),
+    ]);
+    for (const host of [clientHost, secondHost, repoHost]) host.authorize(key.body.pubkey);
+
+    workDir = mkdtempSync('/var/tmp/cyborg-borg-e2e-');
+    execFileSync('chmod', ['755', workDir]);
+    repoDir = join(workDir, 'repositories');
+    mkdirSync(repoDir);
+    execFileSync('chown', [REPOSITORY_USER, repoDir]);
+    scheduleId = (await createSchedule(api, token)).id;
+    repositoryId = (
+      await createRepository(api, token, {
+        path: `ssh://${REPOSITORY_USER}@127.0.0.1:${repoHost.port}${repoDir}/main`,
+        repository_key: PASSPHRASE,
+      })
+    ).id;
+    clientId = (
+      await api.post<{ id: number }>(
+        '/api/v1/clients/',
+        { hostname: '127.0.0.2', port: clientHost.port },
+        token,
+      )
+    ).body.id;
+    secondClientId = (
+      await api.post<{ id: number }>(
+        '/api/v1/clients/',
+        { hostname: '127.0.0.3', port: secondHost.port },
+        token,
+      )
+    ).body.id;
+    rmSync(CANARY, { force: true });
+  });
+
+  afterAll(async () => {
+    await Promise.all([clientHost?.stop(), secondHost?.stop(), repoHost?.stop()]);
+    await db?.end();
+    await api?.stop();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    for (const place of CANARY_PLACES) expect(existsSync(place)).toBe(false);
+    expect(execFileSync('find', [workDir, '-name', CANARY_NAME], { encoding: 'utf8' })).toBe('');
+  });
+
+  it('prepares the repository and the client', async () => {
+    const repository = await runJob({ jobType: 'prepare_repository' });
+    expect(repository.outcome.explanation).toContain('is ready');
+    expect(existsSync(join(repoDir, 'main', 'config'))).toBe(true);
+    // Initialised with repokey: the key lives in the repository, under the passphrase.
+    expect(borgAsOwner(['info', '--json', join(repoDir, 'main')])).toContain('"mode": "repokey');
+
+    const again = await runJob({ jobType: 'prepare_repository' });
+    expect(again.lines.join('\n')).toContain('already initialised');
+
+    await runJob({ jobType: 'prepare_client', client: clientId });
+    await runJob({ jobType: 'prepare_client', client: secondClientId });
+    const { rows } = await db.query('SELECT ip, version, ready FROM clients WHERE id = $1', [
+      clientId,
+    ]);
+    expect(rows[0]).toEqual({
+      ip: '127.0.0.2',
+      version: expect.stringMatching(/^1\.\d+\.\d+/),
+      ready: true,
+    });
+    const repositories = await db.query('SELECT ready FROM repositories WHERE id = $1', [
+      repositoryId,
+    ]);
+    expect(repositories.rows[0].ready).toBe(true);
+  });
+
+  it('backs up folders, skipping excludes, and records sizes; hostile names are taken literally', async () => {
+    const source = join(workDir, 'source folder');
+    const hostileNames = [
+      `; touch ${CANARY_NAME}`,
+      `$(touch ${CANARY_NAME})`,
+      `\`touch ${CANARY_NAME}\``,
+      'it\'s "quoted"',
+      'new\nline',
+      '--help',
+    ];
+    mkdirSync(join(source, 'sub'), { recursive: true });
+    writeFileSync(join(source, 'a.txt'), 'alpha\n');
+    writeFileSync(join(source, 'sub', 'b.bin'), Buffer.alloc(100_000, 7));
+    writeFileSync(join(source, 'skip.log'), 'excluded');
+    for (const name of hostileNames) writeFileSync(join(source, name), name);
+    const hostileFolder = join(workDir, '$(touch ' + CANARY + ')');
+    mkdirSync(hostileFolder, { recursive: true });
+    writeFileSync(join(hostileFolder, 'inside'), 'x');
+
+    const policyId = await policy('folders', {
+      folders: [source, hostileFolder, `${workDir}/missing; touch ${CANARY}`],
+      exclude: ['*.log', `--exclude=; touch ${CANARY}`.slice(2)],
+    });
+    const job = await newJob({ jobType: 'job', policy: policyId, client: clientId });
+    const ran = await run(job);
+    // The missing folder is a warning from borg, not an error.
+    expect(ran.outcome).toMatchObject({ status: 'successful' });
+    expect(ran.outcome.explanation).toContain('warnings');
+    const { rows } = await db.query(
+      'SELECT archive_name, original_size, deduplicated_size FROM jobs WHERE id = $1',
+      [job.id],
+    );
+    expect(rows[0].archive_name).toMatch(/^folders-127\.0\.0\.2-\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d$/);
+    expect(Number(rows[0].original_size)).toBeGreaterThan(100_000);
+    expect(Number(rows[0].deduplicated_size)).toBeGreaterThan(0);
+    const repository = await db.query('SELECT original_size FROM repositories WHERE id = $1', [
+      repositoryId,
+    ]);
+    expect(Number(repository.rows[0].original_size)).toBeGreaterThan(100_000);
+
+    const out = scratch();
+    borgAsOwner(['extract', `${repoDir}/main::${rows[0].archive_name}`], { cwd: out });
+    rmSync(join(source, 'skip.log'));
+    execFileSync('diff', ['-r', source, join(out, source.slice(1))]);
+    expect(readFileSync(join(out, hostileFolder.slice(1), 'inside'), 'utf8')).toBe('x');
+  });
+
+  it('backs up a PostgreSQL database as a dump equal to a fresh one', async () => {
+    const name = `cyborg_dump_${unique().replace(/-/g, '_')}`;
+    const admin = new Client({ connectionString: `${TEST_SERVER_URL}/postgres` });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const target = new Client({ connectionString: `${TEST_SERVER_URL}/${name}` });
+    await target.connect();
+    await target.query(
+      `CREATE TABLE t (id int, note text); INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 500) g`,
+    );
+    await target.end();
+    try {
+      const policyId = await policy('postgresql', {
+        database: name,
+        host: '127.0.0.1',
+        user: 'postgres',
+        password: 'unused; $(touch ' + CANARY + ')',
+      });
+      const archive = await backup(policyId);
+      const out = scratch();
+      const dumped = borgAsOwner(['extract', '--stdout', `${repoDir}/main::${archive}`], {
+        cwd: out,
+      });
+      const fresh = execFileSync(
+        'pg_dump',
+        ['--create', '-h', '127.0.0.1', '-U', 'postgres', name],
+        { encoding: 'utf8' },
+      );
+      // pg_dump guards its output with a random \restrict key, different on every run.
+      const stable = (dump: string) => dump.replace(/^\\(un)?restrict \S+$/gm, '\\restrict KEY');
+      expect(stable(dumped)).toBe(stable(fresh));
+      expect(dumped).toContain('row 500');
+    } finally {
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it('backs up a MariaDB database as a dump equal to a fresh one', async () => {
+    const name = `cyborg_dump_${unique().replace(/-/g, '_')}`;
+    const sql = (statement: string) =>
+      execFileSync('mariadb', ['-e', statement], { encoding: 'utf8' });
+    sql(
+      `CREATE DATABASE ${name}; CREATE TABLE ${name}.t (id int, note text); INSERT INTO ${name}.t VALUES (1, 'one'), (2, 'two; $(x)')`,
+    );
+    try {
+      const policyId = await policy('mysql', { databases: [name] });
+      const archive = await backup(policyId);
+      const out = scratch();
+      const dumped = borgAsOwner(['extract', '--stdout', `${repoDir}/main::${archive}`], {
+        cwd: out,
+      });
+      const fresh = execFileSync(
+        'mysqldump',
+        [
+          '--single-transaction',
+          '--routines',
+          '--events',
+          '--triggers',
+          '--skip-dump-date',
+          '--databases',
+          name,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(dumped).toBe(fresh);
+      expect(dumped).toContain("'two; $(x)'");
+    } finally {
+      sql(`DROP DATABASE ${name}`);
+    }
+  });
+
+  it('backs up the output of a piped command, and a database name that is hostile passes literally', async () => {
+    const policyId = await policy('piped', {
+      command: "printf 'first line\\n'; seq 1 1000",
+      filename: 'numbers.txt',
+    });
+    const archive = await backup(policyId);
+    const out = scratch();
+    const content = borgAsOwner(
+      ['extract', '--stdout', `${repoDir}/main::${archive}`, 'numbers.txt'],
+      { cwd: out },
+    );
+    expect(content).toBe(
+      `first line\n${Array.from({ length: 1000 }, (_, i) => i + 1).join('\n')}\n`,
+    );
+
+    const hostile = await policy('mysql', {
+      databases: [`x; touch ${CANARY}`, `$(touch ${CANARY})`],
+    });
+    const failed = await run(await newJob({ jobType: 'job', policy: hostile, client: clientId }));
+    expect(failed.outcome.status).toBe('failed');
+    expect(failed.lines.join('\n')).toContain(`Unknown database 'x; touch ${CANARY}'`);
+  });
+
+  it('runs hooks: a failing pre-hook stops the backup, the post-hook runs anyway', async () => {
+    const marker = join(workDir, 'posthook-ran');
+    const policyId = await policy(
+      'folders',
+      { folders: [workDir] },
+      { prehook: 'echo preparing; exit 3', posthook: `touch '${marker}'` },
+    );
+    const ran = await run(await newJob({ jobType: 'job', policy: policyId, client: clientId }));
+    expect(ran.outcome).toEqual({
+      status: 'failed',
+      explanation: 'The pre-hook exited with code 3; borg did not run.',
+    });
+    expect(ran.lines).toContain('preparing');
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  it('prunes to exactly the archives the keep rules imply, then compacts', async () => {
+    const policyId = await policy('config', {}, { keep_daily: 3, keep_monthly: 2 });
+    const source = join(workDir, 'tiny');
+    mkdirSync(source, { recursive: true });
+    writeFileSync(join(source, 'f'), 'f');
+    // One archive a day from 2026-01-25 to 2026-03-05 at noon, plus a second one on 2026-03-05.
+    const made: string[] = [];
+    for (
+      let day = new Date('2026-01-25T12:00:00Z');
+      day <= new Date('2026-03-05T12:00:00Z');
+      day = new Date(day.getTime() + 86_400_000)
+    ) {
+      const name = `config-127.0.0.2-${day.toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '-')}`;
+      borgAsOwner(
+        [
+          'create',
+          '--timestamp',
+          day.toISOString().slice(0, 19),
+          `${repoDir}/main::${name}`,
+          source,
+        ],
+        { cwd: workDir },
+      );
+      made.push(name);
+    }
+    // An archive of another client whose name shares the prefix: prune must leave it alone.
+    borgAsOwner(['create', `${repoDir}/main::config-127.0.0.2-extra-2026-01-01_00-00-00`, source]);
+
+    const ran = await runJob({ jobType: 'prune', policy: policyId, client: clientId });
+    const left = borgAsOwner(['list', '--short', '--glob-archives', 'config-*', `${repoDir}/main`])
+      .trim()
+      .split('\n')
+      .sort();
+    // keep_daily 3: Mar 5, 4, 3. keep_monthly 2, from what is left: the last of February, the last of January.
+    expect(left).toEqual([
+      'config-127.0.0.2-2026-01-31_12-00-00',
+      'config-127.0.0.2-2026-02-28_12-00-00',
+      'config-127.0.0.2-2026-03-03_12-00-00',
+      'config-127.0.0.2-2026-03-04_12-00-00',
+      'config-127.0.0.2-2026-03-05_12-00-00',
+      'config-127.0.0.2-extra-2026-01-01_00-00-00',
+    ]);
+    expect(ran.outcome.explanation).toBe(
+      `Pruned ${made.length - 5} archives, kept 5; space compacted.`,
+    );
+  });
+
+  it('restores onto a second client, with an item list, dry run, and hostile items passed literally', async () => {
+    const source = join(workDir, 'restore-source');
+    mkdirSync(join(source, 'keep'), { recursive: true });
+    writeFileSync(join(source, 'keep', 'one'), '1');
+    writeFileSync(join(source, 'keep', `two $(touch ${CANARY_NAME})`), '2');
+    writeFileSync(join(source, 'other'), 'not restored');
+    const archive = await backup(await policy('folders', { folders: [source] }));
+    const destination = join(workDir, `restored into; $(touch ${CANARY})`);
+
+    const dry = await runJob({
+      jobType: 'restore',
+      client: secondClientId,
+      extraVars: {
+        archive_name: archive,
+        dest_folder: destination,
+        item: `${source.slice(1)}/keep`,
+        dry_run: true,
+      },
+    });
+    expect(dry.outcome.explanation).toContain('Dry run');
+    expect(existsSync(join(destination, source.slice(1)))).toBe(false);
+
+    await runJob({
+      jobType: 'restore',
+      client: secondClientId,
+      extraVars: {
+        archive_name: archive,
+        dest_folder: destination,
+        item: [`${source.slice(1)}/keep`, `--foo; touch ${CANARY}`],
+      },
+    }).catch((error: Error) => expect(error.message).toContain('never matched'));
+    await runJob({
+      jobType: 'restore',
+      client: secondClientId,
+      extraVars: {
+        archive_name: archive,
+        dest_folder: destination,
+        item: `${source.slice(1)}/keep`,
+      },
+    });
+    execFileSync('diff', ['-r', join(source, 'keep'), join(destination, source.slice(1), 'keep')]);
+    expect(existsSync(join(destination, source.slice(1), 'other'))).toBe(false);
+  });
+
+  it('restore test: passes on an intact archive, reports changed and removed files', async () => {
+    const source = join(workDir, 'tested');
+    mkdirSync(source, { recursive: true });
+    for (let i = 0; i < 10; i++) writeFileSync(join(source, `file-${i}`), `content ${i}\n`);
+    const policyId = await policy('folders', { folders: [source] });
+    await backup(policyId);
+    const intact = await runJob({
+      jobType: 'check',
+      policy: policyId,
+      client: clientId,
+      extraVars: { restore_test: true },
+    });
+    expect(intact.outcome.explanation).toBe(
+      'Restore test: 10 files extracted and identical to the source.',
+    );
+
+    writeFileSync(join(source, 'file-3'), 'changed\n');
+    rmSync(join(source, 'file-7'));
+    const ran = await run(
+      await newJob({
+        jobType: 'check',
+        policy: policyId,
+        client: clientId,
+        extraVars: { restore_test: true },
+      }),
+    );
+    expect(ran.outcome).toEqual({
+      status: 'failed',
+      explanation: `Restore test: 10 files compared; changed: ${source}/file-3; removed: ${source}/file-7.`,
+    });
+  });
+
+  it('checks the repository with borg check', async () => {
+    const ran = await runJob({ jobType: 'check' });
+    expect(ran.outcome.explanation).toBe('The repository and its archives are consistent.');
+  });
+
+  it('fails a job on a changed host key, naming the host, until the new key is accepted', async () => {
+    const policyId = await policy('folders', { folders: [workDir + '/tiny'] });
+    await clientHost.changeHostKey();
+    const ran = await run(await newJob({ jobType: 'job', policy: policyId, client: clientId }));
+    expect(ran.outcome.status).toBe('failed');
+    expect(ran.outcome.explanation).toContain(
+      `The SSH host key of 127.0.0.2 port ${clientHost.port} has changed`,
+    );
+    const { rows } = await db.query(
+      'SELECT pending_public_key FROM known_host_keys WHERE host = $1',
+      ['127.0.0.2'],
+    );
+    expect(rows[0].pending_public_key).toEqual(expect.any(String));
+
+    await db.query(
+      'UPDATE known_host_keys SET public_key = pending_public_key, pending_public_key = NULL WHERE host = $1',
+      ['127.0.0.2'],
+    );
+    await backup(policyId);
+  });
+
+  it('stops the remote borg when the job is canceled', async () => {
+    const marker = `cyborg-cancel-${process.pid}`;
+    const policyId = await policy('piped', { command: `sleep 300; echo ${marker}` });
+    const controller = new AbortController();
+    const job = await newJob({ jobType: 'job', policy: policyId, client: clientId });
+    const running = run(job, controller.signal).catch((error: Error) => error);
+    for (
+      let i = 0;
+      i < 100 &&
+      !execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(
+        `sleep 300; echo ${marker}`,
+      );
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    controller.abort(new Error('canceled'));
+    await running;
+    let alive = true;
+    for (let i = 0; i < 50 && alive; i++) {
+      alive = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(
+        `sleep 300; echo ${marker}`,
+      );
+      if (alive) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(alive).toBe(false);
+  });
+});
