@@ -29,6 +29,8 @@ import { SchedulesService } from './schedules/schedules.service';
 import { SettingsController } from './settings/settings.controller';
 import { SettingsService } from './settings/settings.service';
 import { TokensController } from './tokens/tokens.controller';
+import { KnownHostsController } from './known-hosts/known-hosts.controller';
+import { RestoreController } from './restore/restore.controller';
 import { JobStatusListener } from './live/job-status.listener';
 import { LiveGateway } from './live/live.gateway';
 import { AdminSeeder } from './users/admin.seeder';
@@ -51,6 +53,8 @@ import { UsersService } from './users/users.service';
     JobsController,
     JobEventsController,
     SettingsController,
+    KnownHostsController,
+    RestoreController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

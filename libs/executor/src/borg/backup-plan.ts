@@ -40,7 +40,7 @@ export class PlanError extends Error {}
 function strings(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return value;
   throw new PlanError('extra_vars holds a value of the wrong type');
 }
 

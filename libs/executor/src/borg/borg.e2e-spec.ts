@@ -245,9 +245,10 @@ describe('borg runners over SSH', () => {
       version: expect.stringMatching(/^1\.\d+\.\d+/),
       ready: true,
     });
-    const repositories = await db.query('SELECT ready FROM repositories WHERE id = $1', [
-      repositoryId,
-    ]);
+    const repositories = await db.query<{ ready: boolean }>(
+      'SELECT ready FROM repositories WHERE id = $1',
+      [repositoryId],
+    );
     expect(repositories.rows[0].ready).toBe(true);
   });
 
@@ -279,16 +280,17 @@ describe('borg runners over SSH', () => {
     // The missing folder is a warning from borg, not an error.
     expect(ran.outcome).toMatchObject({ status: 'successful' });
     expect(ran.outcome.explanation).toContain('warnings');
-    const { rows } = await db.query(
+    const { rows } = await db.query<Record<string, string>>(
       'SELECT archive_name, original_size, deduplicated_size FROM jobs WHERE id = $1',
       [job.id],
     );
     expect(rows[0].archive_name).toMatch(/^folders-127\.0\.0\.2-\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d$/);
     expect(Number(rows[0].original_size)).toBeGreaterThan(100_000);
     expect(Number(rows[0].deduplicated_size)).toBeGreaterThan(0);
-    const repository = await db.query('SELECT original_size FROM repositories WHERE id = $1', [
-      repositoryId,
-    ]);
+    const repository = await db.query<{ original_size: string }>(
+      'SELECT original_size FROM repositories WHERE id = $1',
+      [repositoryId],
+    );
     expect(Number(repository.rows[0].original_size)).toBeGreaterThan(100_000);
 
     const out = scratch();
@@ -500,6 +502,39 @@ describe('borg runners over SSH', () => {
     expect(existsSync(join(destination, source.slice(1), 'other'))).toBe(false);
   });
 
+  it('POST /api/v1/restore/ checks its fields and makes a restore job that runs on the destination', async () => {
+    const source = join(workDir, 'api-restore');
+    mkdirSync(source, { recursive: true });
+    writeFileSync(join(source, 'data'), 'restored through the API');
+    const archive = await backup(await policy('folders', { folders: [source] }));
+    const bad = await api.post<Record<string, string[]>>(
+      '/api/v1/restore/',
+      { archive_name: archive, destination: 'no-such-client', dest_folder: 'relative', item: [1] },
+      token,
+    );
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body).sort()).toEqual(['dest_folder', 'destination', 'item[0]']);
+
+    const destination = join(workDir, 'api-restored');
+    const made = await api.post<{ id: number; job_type: string; client: number }>(
+      '/api/v1/restore/',
+      { archive_name: archive, destination: '127.0.0.3', dest_folder: destination },
+      token,
+    );
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ job_type: 'restore', client: secondClientId });
+    await db.query(`UPDATE jobs SET status = 'running' WHERE id = $1`, [made.body.id]);
+    const job = await api.dataSource.getRepository(JobEntity).findOneOrFail({
+      where: { id: made.body.id },
+      relations: ['policy', 'client', 'repository'],
+    });
+    const ran = await run(job);
+    expect(ran.outcome.status).toBe('successful');
+    expect(readFileSync(join(destination, source.slice(1), 'data'), 'utf8')).toBe(
+      'restored through the API',
+    );
+  });
+
   it('restore test: passes on an intact archive, reports changed and removed files', async () => {
     const source = join(workDir, 'tested');
     mkdirSync(source, { recursive: true });
@@ -545,16 +580,25 @@ describe('borg runners over SSH', () => {
     expect(ran.outcome.explanation).toContain(
       `The SSH host key of 127.0.0.2 port ${clientHost.port} has changed`,
     );
-    const { rows } = await db.query(
-      'SELECT pending_public_key FROM known_host_keys WHERE host = $1',
-      ['127.0.0.2'],
+    const listed = await api.get<{ results: Record<string, unknown>[] }>(
+      '/api/v1/known_hosts/',
+      token,
     );
-    expect(rows[0].pending_public_key).toEqual(expect.any(String));
-
-    await db.query(
-      'UPDATE known_host_keys SET public_key = pending_public_key, pending_public_key = NULL WHERE host = $1',
-      ['127.0.0.2'],
+    const entry = listed.body.results.find((k) => k.host === '127.0.0.2');
+    expect(entry).toMatchObject({
+      port: clientHost.port,
+      pending_fingerprint: expect.stringMatching(/^SHA256:/),
+    });
+    const accepted = await api.post<Record<string, unknown>>(
+      `/api/v1/known_hosts/${String(entry?.id)}/accept/`,
+      {},
+      token,
     );
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({
+      fingerprint: entry?.pending_fingerprint,
+      pending_fingerprint: null,
+    });
     await backup(policyId);
   });
 

@@ -141,7 +141,7 @@ export class BorgRunner implements JobRunner {
 
   private async backup(job: JobEntity, hosts: BorgHosts, context: RunContext): Promise<RunOutcome> {
     const client = this.requireClient(job);
-    const policy = await this.loadPolicy(job);
+    const policy = this.loadPolicy(job);
     const vars = this.openExtraVars(policy.extraVars);
     const plan = backupPlan(policy.policyType, vars);
     const archive = archiveName(policy.policyType, client.hostname, new Date());
@@ -257,7 +257,7 @@ export class BorgRunner implements JobRunner {
 
   private async prune(job: JobEntity, hosts: BorgHosts, context: RunContext): Promise<RunOutcome> {
     const client = this.requireClient(job);
-    const policy = await this.loadPolicy(job);
+    const policy = this.loadPolicy(job);
     const keeps: [string, number | null][] = [
       ['--keep-hourly', policy.keepHourly],
       ['--keep-daily', policy.keepDaily],
@@ -380,7 +380,7 @@ export class BorgRunner implements JobRunner {
     return job.client;
   }
 
-  private async loadPolicy(job: JobEntity): Promise<PolicyEntity> {
+  private loadPolicy(job: JobEntity): PolicyEntity {
     if (!job.policy) throw new JobFailure('The job has no policy.');
 
     return job.policy;
