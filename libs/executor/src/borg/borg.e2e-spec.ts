@@ -17,7 +17,7 @@ import {
   createPolicy,
   createRepository,
   createSchedule,
-  ensureUser,
+  BorgTestbed,
   REPOSITORY_USER,
   SshHost,
   TEST_SECRET_KEY,
@@ -55,8 +55,6 @@ describe('borg runners over SSH', () => {
   let token: string;
   let runner: BorgRunner;
   let clientHost: SshHost;
-  let secondHost: SshHost;
-  let repoHost: SshHost;
   let workDir: string;
   let repoDir: string;
   let repositoryId: number;
@@ -65,14 +63,10 @@ describe('borg runners over SSH', () => {
   let secondClientId: number;
   let db: Client;
 
-  /** borg on this machine as the repository's owner, to look into archives independently. */
+  let testbed: BorgTestbed;
+
   function borgAsOwner(args: string[], options: { cwd?: string } = {}): string {
-    return execFileSync('runuser', ['-u', REPOSITORY_USER, '--', 'borg', ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, BORG_PASSPHRASE: PASSPHRASE, HOME: `/home/${REPOSITORY_USER}` },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    return testbed.borgAsOwner(args, PASSPHRASE, options);
   }
 
   function scratch(): string {
@@ -165,7 +159,6 @@ describe('borg runners over SSH', () => {
   }
 
   beforeAll(async () => {
-    ensureUser(REPOSITORY_USER);
     api = await TestApi.start();
     token = await api.loginAdmin();
     db = new Client({ connectionString: api.config.databaseUrl });
@@ -177,22 +170,13 @@ describe('borg runners over SSH', () => {
       token,
     );
     expect(key.status).toBe(201);
-    [clientHost, secondHost, repoHost] = await Promise.all([
-      SshHost.start('127.0.0.2'),
-      SshHost.start('127.0.0.3'),
-      SshHost.start('127.0.0.1'),
-    ]);
-    for (const host of [clientHost, secondHost, repoHost]) host.authorize(key.body.pubkey);
-
-    workDir = mkdtempSync('/var/tmp/cyborg-borg-e2e-');
-    execFileSync('chmod', ['755', workDir]);
-    repoDir = join(workDir, 'repositories');
-    mkdirSync(repoDir);
-    execFileSync('chown', [REPOSITORY_USER, repoDir]);
+    testbed = await BorgTestbed.start();
+    testbed.authorize(key.body.pubkey);
+    ({ client: clientHost, workDir, repositoryDir: repoDir } = testbed);
     scheduleId = (await createSchedule(api, token)).id;
     repositoryId = (
       await createRepository(api, token, {
-        path: `ssh://${REPOSITORY_USER}@127.0.0.1:${repoHost.port}${repoDir}/main`,
+        path: testbed.repositoryPath('main'),
         repository_key: PASSPHRASE,
       })
     ).id;
@@ -206,7 +190,7 @@ describe('borg runners over SSH', () => {
     secondClientId = (
       await api.post<{ id: number }>(
         '/api/v1/clients/',
-        { hostname: '127.0.0.3', port: secondHost.port },
+        { hostname: '127.0.0.3', port: testbed.secondClient.port },
         token,
       )
     ).body.id;
@@ -214,10 +198,9 @@ describe('borg runners over SSH', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([clientHost?.stop(), secondHost?.stop(), repoHost?.stop()]);
+    await testbed?.stop();
     await db?.end();
     await api?.stop();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
   afterEach(() => {

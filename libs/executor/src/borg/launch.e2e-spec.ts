@@ -1,0 +1,196 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+import { Client } from 'pg';
+
+import {
+  BorgTestbed,
+  cloneTestDatabase,
+  holdBrokerLock,
+  ServiceProcess,
+  TEST_SECRET_KEY,
+  TEST_SERVER_URL,
+  TestVhost,
+  waitFor,
+} from '@cyborg/testing';
+
+/**
+ * A backup policy launched through the API and run by the whole system in
+ * one process (all-in-one, from dist/), against real sshd hosts and borg:
+ * the launch prepares the repository and the client, backs up, then prunes.
+ */
+jest.setTimeout(300_000);
+
+const ADMIN_PASSWORD = 'launch-admin-password';
+const PASSPHRASE = 'launch passphrase';
+
+interface JobRow {
+  id: number;
+  job_type: string;
+  status: string;
+  archive_name: string;
+  job_explanation: string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+describe('a policy launched through the API', () => {
+  let releaseBroker: () => Promise<void>;
+  let dropDatabase: () => Promise<void>;
+  let vhost: TestVhost;
+  let db: Client;
+  let service: ServiceProcess;
+  let testbed: BorgTestbed;
+  let apiUrl: string;
+  let token: string;
+
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  async function finishedJobs(count: number): Promise<JobRow[]> {
+    return waitFor(
+      `${count} finished jobs`,
+      async () => {
+        const { rows } = await db.query<JobRow>('SELECT * FROM jobs ORDER BY id');
+        const done = rows.filter(
+          (j) => !['new', 'pending', 'waiting', 'running'].includes(j.status),
+        );
+
+        return rows.length >= count && done.length === rows.length ? rows : null;
+      },
+      240_000,
+    );
+  }
+
+  beforeAll(async () => {
+    releaseBroker = await holdBrokerLock(TEST_SERVER_URL);
+    const database = await cloneTestDatabase();
+    dropDatabase = database.drop;
+    vhost = await TestVhost.create();
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+    await db.query(
+      `UPDATE settings SET value = 'false' WHERE key = 'cyborgbackup_catalog_enabled'`,
+    );
+    const port = await freePort();
+    apiUrl = `http://127.0.0.1:${port}`;
+    service = await ServiceProcess.start('all-in-one', {
+      DATABASE_URL: database.url,
+      AMQP_URL: vhost.url,
+      SECRET_KEY: TEST_SECRET_KEY,
+      CYBORG_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      PORT: String(port),
+      LOG_LEVEL: 'log',
+    });
+    await service.waitForLine(/API on http/, 60_000);
+    const login = await fetch(`${apiUrl}/api/token/obtain/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@cyborg.local', password: ADMIN_PASSWORD }),
+    });
+    token = ((await login.json()) as { access: string }).access;
+    testbed = await BorgTestbed.start();
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await testbed?.stop();
+    await db?.end();
+    await vhost?.delete();
+    await dropDatabase?.();
+    await releaseBroker?.();
+  });
+
+  it('prepares, backs up and prunes, recording borg output and sizes', async () => {
+    const key = await call<{ pubkey: string }>('POST', '/api/v1/settings/generate_ssh/', {
+      type: 'rsa',
+      size: 2048,
+    });
+    expect(key.status).toBe(201);
+    testbed.authorize(key.body.pubkey);
+    const source = join(testbed.workDir, 'data');
+    mkdirSync(source);
+    for (let i = 0; i < 20; i++)
+      writeFileSync(join(source, `file-${i}`), `file ${i}\n`.repeat(100));
+
+    const schedule = await call<{ id: number }>('POST', '/api/v1/schedules/', {
+      name: 'nightly',
+      crontab: '0 3 * * *',
+    });
+    const repository = await call<{ id: number }>('POST', '/api/v1/repositories/', {
+      name: 'main',
+      path: testbed.repositoryPath('launched'),
+      repository_key: PASSPHRASE,
+    });
+    const client = await call<{ id: number }>('POST', '/api/v1/clients/', {
+      hostname: '127.0.0.2',
+      port: testbed.client.port,
+    });
+    const policy = await call<{ id: number }>('POST', '/api/v1/policies/', {
+      name: 'data',
+      policy_type: 'folders',
+      extra_vars: { folders: [source] },
+      schedule: schedule.body.id,
+      repository: repository.body.id,
+      clients: [client.body.id],
+      keep_daily: 1,
+    });
+    expect(policy.status).toBe(201);
+
+    expect((await call('POST', `/api/v1/policies/${policy.body.id}/launch/`, {})).status).toBe(201);
+    const first = await finishedJobs(4);
+    expect(first.map((j) => [j.job_type, j.status])).toEqual([
+      ['prepare_repository', 'successful'],
+      ['prepare_client', 'successful'],
+      ['job', 'successful'],
+      ['prune', 'successful'],
+    ]);
+    const backup = first[2];
+    expect(backup.archive_name).toMatch(/^folders-127\.0\.0\.2-/);
+    const events = await call<{ results: { stdout: string }[] }>(
+      'GET',
+      `/api/v1/jobs/${backup.id}/job_events/?page_size=200`,
+    );
+    expect(events.body.results.map((e) => e.stdout)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Archive folders-127\.0\.0\.2-.*: 20 files/)]),
+    );
+    const sizes = await call<{ original_size: number }>(
+      'GET',
+      `/api/v1/repositories/${repository.body.id}/`,
+    );
+    expect(sizes.body.original_size).toBeGreaterThan(20 * 700);
+
+    // A second run the same day: keep_daily 1 leaves only the newest archive.
+    expect((await call('POST', `/api/v1/policies/${policy.body.id}/launch/`, {})).status).toBe(201);
+    const second = await finishedJobs(6);
+    expect(second.slice(4).map((j) => [j.job_type, j.status])).toEqual([
+      ['job', 'successful'],
+      ['prune', 'successful'],
+    ]);
+    expect(second[5].job_explanation).toBe('Pruned 1 archives, kept 1; space compacted.');
+    const left = testbed.borgAsOwner(
+      ['list', '--short', `${testbed.repositoryDir}/launched`],
+      PASSPHRASE,
+    );
+    expect(left.trim()).toBe(second[4].archive_name);
+  });
+});
