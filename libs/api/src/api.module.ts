@@ -19,6 +19,7 @@ import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { PolicyLaunchController } from './jobs/policy-launch.controller';
 import { NextRunService } from './policies/next-run.service';
+import { ModulesController } from './policies/modules.controller';
 import { PoliciesController } from './policies/policies.controller';
 import { PoliciesService } from './policies/policies.service';
 import { RepositoriesController } from './repositories/repositories.controller';
@@ -48,6 +49,8 @@ import { UsersService } from './users/users.service';
     ClientsController,
     SchedulesController,
     RepositoriesController,
+    // Before PoliciesController, whose `:id` routes would take `vmmodule` and `module`.
+    ModulesController,
     PoliciesController,
     PolicyLaunchController,
     JobsController,

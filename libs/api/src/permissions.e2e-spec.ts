@@ -229,6 +229,7 @@ const MATRIX: Row[] = [
   row('GET', '/api/v1/settings/get_ssh_publickey/', [401, 200, 200]),
   // Host keys and restores: superusers only (a restore writes files anywhere on a client).
   row('GET', '/api/v1/known_hosts/', [401, 403, 200]),
+  row('GET', '/api/v1/policies/vmmodule/', [401, 200, 200]),
   row('POST', '/api/v1/restore/', [401, 403, 400], () => ({ archive_name: 'none' })),
   // Settings are a fixed set: nobody creates or deletes one.
   row('POST', '/api/v1/settings/', [404, 404, 404], () => ({ key: 'x', value: 'y' })),

@@ -550,6 +550,54 @@ describe('borg runners over SSH', () => {
     });
   });
 
+  it('asks a client live which databases it has, and lists the VM providers', async () => {
+    const name = `cyborg_probe_${unique().replace(/-/g, '_')}`;
+    execFileSync('mariadb', ['-e', `CREATE DATABASE ${name}`]);
+    const admin = new Client({ connectionString: `${TEST_SERVER_URL}/postgres` });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    try {
+      const mysql = await api.get<{ results: string[] }>(
+        `/api/v1/policies/module/mysql/${clientId}/`,
+        token,
+      );
+      expect(mysql.status).toBe(200);
+      expect(mysql.body.results).toContain(name);
+      const postgresql = await api.post<{ results: string[] }>(
+        `/api/v1/policies/module/postgresql/${clientId}/`,
+        { host: '127.0.0.1', user: 'postgres' },
+        token,
+      );
+      expect(postgresql.status).toBe(200);
+      expect(postgresql.body.results).toContain(name);
+      const hostile = await api.post<Record<string, string[]>>(
+        `/api/v1/policies/module/postgresql/${clientId}/`,
+        { host: `x; touch ${CANARY}`, user: `-U${CANARY}` },
+        token,
+      );
+      expect(hostile.status).toBe(400);
+      expect(Object.keys(hostile.body).sort()).toEqual(['host', 'user']);
+      const unknown = await api.get<Record<string, string[]>>(
+        `/api/v1/policies/module/oracle/${clientId}/`,
+        token,
+      );
+      expect(unknown.status).toBe(400);
+      expect(unknown.body).toHaveProperty('module');
+      const providers = await api.get<{ results: { name: string; type: string }[] }>(
+        '/api/v1/policies/vmmodule/',
+        token,
+      );
+      expect(providers.body.results.map((p) => [p.name, p.type])).toEqual([
+        ['proxmox', 'proxmox'],
+        ['libvirt', 'vm'],
+      ]);
+    } finally {
+      execFileSync('mariadb', ['-e', `DROP DATABASE ${name}`]);
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
   it('checks the repository with borg check', async () => {
     const ran = await runJob({ jobType: 'check' });
     expect(ran.outcome.explanation).toBe('The repository and its archives are consistent.');

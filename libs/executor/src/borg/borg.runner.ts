@@ -1,16 +1,17 @@
 import type { DataSource } from 'typeorm';
 
 import { SecretBox } from '@cyborg/crypto';
-import type { JobEntity, PolicyEntity } from '@cyborg/database';
+import type { ClientEntity, JobEntity, PolicyEntity } from '@cyborg/database';
 
 import type { JobRunner, RunContext, RunOutcome } from '../job-runner';
 import type { SshSession } from '../ssh/session';
 import { command, quote } from '../ssh/shell';
 
-import { archiveGlob, archiveName, backupPlan, PlanError } from './backup-plan';
+import { archiveGlob, archiveName, type BackupPlan, backupPlan, PlanError } from './backup-plan';
 import { BorgHosts, borgOutcome, JobFailure } from './borg-host';
 import { parseCreateResult } from './borg-output';
 import { RestoreTest } from './restore-test';
+import { archiveSafe, vmProvider } from './vm-providers';
 
 /** Options a restore job carries in its extra_vars (checked by the API that made it). */
 interface RestoreVars {
@@ -143,15 +144,22 @@ export class BorgRunner implements JobRunner {
     const client = this.requireClient(job);
     const policy = this.loadPolicy(job);
     const vars = this.openExtraVars(policy.extraVars);
-    const plan = backupPlan(policy.policyType, vars);
-    const archive = archiveName(policy.policyType, client.hostname, new Date());
+    const session = await hosts.client(client, context.signal);
+    const archives = await this.archivesToMake(
+      policy,
+      vars,
+      client.hostname,
+      session,
+      hosts,
+      context,
+    );
     await this.dataSource.query('UPDATE jobs SET archive_name = $2 WHERE id = $1', [
       job.id,
-      archive,
+      archives[archives.length - 1].name,
     ]);
-    const session = await hosts.client(client, context.signal);
     await context.markWorkStarted();
     const warnings: string[] = [];
+    const totals = { originalSize: 0, compressedSize: 0, deduplicatedSize: 0 };
     try {
       if (policy.prehook.trim()) {
         await context.emit('Running the pre-hook.');
@@ -162,82 +170,23 @@ export class BorgRunner implements JobRunner {
           throw new JobFailure(`The pre-hook exited with code ${result.code}; borg did not run.`);
         }
       }
-      const secretNames = Object.keys(plan.secretEnv);
-      const script = await hosts.prelude({ remote: true, secretNames, signal: context.signal });
-      for (const [name, value] of Object.entries(plan.env)) script.export(name, value);
-      const create = [
-        'borg',
-        '--log-json',
-        'create',
-        '--progress',
-        '--json',
-        '--compression',
-        'lz4',
-      ];
-      if (client.bandwidthLimit) create.push(`--upload-ratelimit=${client.bandwidthLimit}`);
-      if (plan.oneFileSystem) create.push('--one-file-system');
-      for (const pattern of plan.excludes) create.push(`--exclude=${pattern}`);
-      const target = `${hosts.repositoryUrl}::${archive}`;
-      if (plan.content) {
-        create.push(
-          '--content-from-command',
-          `--stdin-name=${plan.content.stdinName}`,
-          target,
-          '--',
-          ...plan.content.argv,
-        );
-        script.run(create);
-      } else if (plan.optional) {
-        // Only the paths this client has: a mail policy on a host without /var/vmail is fine.
-        script.raw('set --');
-        for (const path of plan.paths)
-          script.raw(`if [ -e ${quote(path)} ]; then set -- "$@" ${quote(path)}; fi`);
-        script.raw(
-          'if [ $# -eq 0 ]; then echo "none of the paths of this policy exist here" >&2; exit 2; fi',
-        );
-        script.raw(`${command([...create, target])} "$@"`);
-      } else {
-        script.run([...create, target, ...plan.paths]);
-      }
-      const result = await hosts.runLogged(session, script.toString(), context, {
-        stdin: hosts.stdin(Object.values(plan.secretEnv)),
-      });
-      const outcome = borgOutcome(result.code, 'borg create');
-      if (outcome.warning) warnings.push(outcome.warning);
-      const stats = parseCreateResult(result.stdout);
-      if (stats) {
-        await this.dataSource.query(
-          `UPDATE jobs SET original_size = $2, compressed_size = $3, deduplicated_size = $4 WHERE id = $1`,
-          [
-            job.id,
-            stats.archive.originalSize,
-            stats.archive.compressedSize,
-            stats.archive.deduplicatedSize,
-          ],
-        );
-        if (stats.repository) {
-          await this.dataSource.query(
-            `UPDATE repositories SET original_size = $2, compressed_size = $3, deduplicated_size = $4, modified = now()
-             WHERE id = $1`,
-            [
-              hosts.repository?.id,
-              stats.repository.originalSize,
-              stats.repository.compressedSize,
-              stats.repository.deduplicatedSize,
-            ],
-          );
+      for (const { plan, name } of archives) {
+        const stats = await this.createArchive(hosts, session, client, plan, name, context);
+        if (stats.warning) warnings.push(stats.warning);
+        totals.originalSize += stats.originalSize;
+        totals.compressedSize += stats.compressedSize;
+        totals.deduplicatedSize += stats.deduplicatedSize;
+        if (hosts.settings.autoRestoreTest && !plan.content) {
+          const report = await new RestoreTest(hosts, session, context).run(name);
+          warnings.push(report.summary);
+          if (!report.passed)
+            throw new JobFailure(`Backup made, but the restore test failed: ${report.summary}`);
         }
-        await context.emit(
-          `Archive ${archive}: ${stats.archive.files} files, ${stats.archive.originalSize} bytes, ` +
-            `${stats.archive.deduplicatedSize} bytes new in the repository.`,
-        );
       }
-      if (hosts.settings.autoRestoreTest && !plan.content) {
-        const report = await new RestoreTest(hosts, session, context).run(archive);
-        warnings.push(report.summary);
-        if (!report.passed)
-          throw new JobFailure(`Backup made, but the restore test failed: ${report.summary}`);
-      }
+      await this.dataSource.query(
+        `UPDATE jobs SET original_size = $2, compressed_size = $3, deduplicated_size = $4 WHERE id = $1`,
+        [job.id, totals.originalSize, totals.compressedSize, totals.deduplicatedSize],
+      );
     } finally {
       if (policy.posthook.trim()) {
         await context.emit('Running the post-hook.');
@@ -248,11 +197,129 @@ export class BorgRunner implements JobRunner {
           warnings.push(`The post-hook failed (exit code ${result?.code ?? 'unknown'}).`);
       }
     }
+    const made = archives.map((a) => a.name).join(', ');
 
     return {
       status: 'successful',
-      explanation: [`Archive ${archive} created.`, ...warnings].join(' '),
+      explanation: [`Archive${archives.length > 1 ? 's' : ''} ${made} created.`, ...warnings].join(
+        ' ',
+      ),
     };
+  }
+
+  /**
+   * One archive per policy, except for virtual machines: one per machine, named
+   * `<type>-<hostname>-<machine>-<date_time>`, so each machine is pruned on its own.
+   */
+  private async archivesToMake(
+    policy: PolicyEntity,
+    vars: Record<string, unknown>,
+    hostname: string,
+    session: SshSession,
+    hosts: BorgHosts,
+    context: RunContext,
+  ): Promise<{ plan: BackupPlan; name: string }[]> {
+    const now = new Date();
+    if (policy.policyType !== 'vm' && policy.policyType !== 'proxmox') {
+      return [
+        {
+          plan: backupPlan(policy.policyType, vars),
+          name: archiveName(policy.policyType, hostname, now),
+        },
+      ];
+    }
+    const provider = vmProvider(policy.policyType, policy.vmprovider);
+    if (!provider) throw new JobFailure(`Unknown VM provider "${policy.vmprovider}".`);
+    let vms = Array.isArray(vars.vms) ? vars.vms.map(String) : [];
+    if (vms.length === 0) {
+      const listed = await hosts.runLogged(session, command(provider.listCommand), context);
+      if (listed.code !== 0)
+        throw new JobFailure(`Listing the machines with ${provider.name} failed.`);
+      vms = listed.stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+      if (vms.length === 0)
+        throw new JobFailure(`${provider.name} lists no machine on ${hostname}.`);
+    }
+
+    return vms.map((vm) => ({
+      plan: {
+        ...backupPlan('piped', { command: 'true' }),
+        content: { stdinName: provider.fileName(archiveSafe(vm)), argv: provider.dumpCommand(vm) },
+      },
+      name: archiveName(policy.policyType, hostname, now, archiveSafe(vm)),
+    }));
+  }
+
+  /** Runs `borg create` on the client for one archive; records the repository's new totals. */
+  private async createArchive(
+    hosts: BorgHosts,
+    session: SshSession,
+    client: ClientEntity,
+    plan: BackupPlan,
+    archive: string,
+    context: RunContext,
+  ): Promise<{
+    originalSize: number;
+    compressedSize: number;
+    deduplicatedSize: number;
+    warning: string | null;
+  }> {
+    const secretNames = Object.keys(plan.secretEnv);
+    const script = await hosts.prelude({ remote: true, secretNames, signal: context.signal });
+    for (const [name, value] of Object.entries(plan.env)) script.export(name, value);
+    const create = ['borg', '--log-json', 'create', '--progress', '--json', '--compression', 'lz4'];
+    if (client.bandwidthLimit) create.push(`--upload-ratelimit=${client.bandwidthLimit}`);
+    if (plan.oneFileSystem) create.push('--one-file-system');
+    for (const pattern of plan.excludes) create.push(`--exclude=${pattern}`);
+    const target = `${hosts.repositoryUrl}::${archive}`;
+    if (plan.content) {
+      create.push(
+        '--content-from-command',
+        `--stdin-name=${plan.content.stdinName}`,
+        target,
+        '--',
+        ...plan.content.argv,
+      );
+      script.run(create);
+    } else if (plan.optional) {
+      // Only the paths this client has: a mail policy on a host without /var/vmail is fine.
+      script.raw('set --');
+      for (const path of plan.paths)
+        script.raw(`if [ -e ${quote(path)} ]; then set -- "$@" ${quote(path)}; fi`);
+      script.raw(
+        'if [ $# -eq 0 ]; then echo "none of the paths of this policy exist here" >&2; exit 2; fi',
+      );
+      script.raw(`${command([...create, target])} "$@"`);
+    } else {
+      script.run([...create, target, ...plan.paths]);
+    }
+    const result = await hosts.runLogged(session, script.toString(), context, {
+      stdin: hosts.stdin(Object.values(plan.secretEnv)),
+    });
+    const outcome = borgOutcome(result.code, 'borg create');
+    const stats = parseCreateResult(result.stdout);
+    if (!stats)
+      return { originalSize: 0, compressedSize: 0, deduplicatedSize: 0, warning: outcome.warning };
+    if (stats.repository) {
+      await this.dataSource.query(
+        `UPDATE repositories SET original_size = $2, compressed_size = $3, deduplicated_size = $4, modified = now()
+         WHERE id = $1`,
+        [
+          hosts.repository?.id,
+          stats.repository.originalSize,
+          stats.repository.compressedSize,
+          stats.repository.deduplicatedSize,
+        ],
+      );
+    }
+    await context.emit(
+      `Archive ${archive}: ${stats.archive.files} files, ${stats.archive.originalSize} bytes, ` +
+        `${stats.archive.deduplicatedSize} bytes new in the repository.`,
+    );
+
+    return { ...stats.archive, warning: outcome.warning };
   }
 
   private async prune(job: JobEntity, hosts: BorgHosts, context: RunContext): Promise<RunOutcome> {
@@ -268,11 +335,10 @@ export class BorgRunner implements JobRunner {
     const flags = keeps.filter(([, n]) => n !== null && n > 0).map(([flag, n]) => `${flag}=${n}`);
     if (flags.length === 0)
       throw new JobFailure('The policy has no keep rule; nothing was pruned.');
-    const glob = archiveGlob(policy.policyType, client.hostname);
     const session = await hosts.repositoryHost(context.signal);
     await context.markWorkStarted();
     const path = hosts.localRepositoryPath;
-    const list = async (): Promise<string[]> => {
+    const list = async (glob: string): Promise<string[]> => {
       const script = (await hosts.prelude({ remote: false, signal: context.signal }))
         .raw(`borg --log-json list --short ${command([`--glob-archives=${glob}`])} ${path}`)
         .toString();
@@ -281,22 +347,64 @@ export class BorgRunner implements JobRunner {
 
       return result.stdout.split('\n').filter(Boolean);
     };
-    const before = await list();
-    const script = (await hosts.prelude({ remote: false, signal: context.signal }))
-      .raw(
+    const { listGlob, series } = this.pruneSeries(policy, client.hostname);
+    const before = await list(listGlob);
+    const script = await hosts.prelude({ remote: false, signal: context.signal });
+    for (const glob of series(before)) {
+      script.raw(
         `${command(['borg', '--log-json', 'prune', '--list', ...flags, `--glob-archives=${glob}`])} ${path} || exit`,
-      )
-      .raw(`borg --log-json compact ${path}`)
-      .toString();
-    const result = await hosts.runLogged(session, script, context, { stdin: hosts.stdin() });
+      );
+    }
+    script.raw(`borg --log-json compact ${path}`);
+    const result = await hosts.runLogged(session, script.toString(), context, {
+      stdin: hosts.stdin(),
+    });
     borgOutcome(result.code, 'borg prune and compact');
-    const kept = new Set(await list());
+    const kept = new Set(await list(listGlob));
     const pruned = before.filter((name) => !kept.has(name));
     await context.emit(`Pruned ${pruned.length} archives, kept ${kept.size}.`);
 
     return {
       status: 'successful',
       explanation: `Pruned ${pruned.length} archives, kept ${kept.size}; space compacted.`,
+    };
+  }
+
+  /**
+   * Which archives one prune covers. A policy's archives on a client form one
+   * series; a VM policy has one series per machine, each kept by the rules on
+   * its own (the machines of `extra_vars.vms`, or else those its archives name).
+   */
+  private pruneSeries(
+    policy: PolicyEntity,
+    hostname: string,
+  ): { listGlob: string; series: (names: string[]) => string[] } {
+    const type = policy.policyType;
+    if (type !== 'vm' && type !== 'proxmox') {
+      const glob = archiveGlob(type, hostname);
+
+      return { listGlob: glob, series: () => [glob] };
+    }
+    const prefix = `${type}-${hostname}-`;
+    const vms = Array.isArray(policy.extraVars.vms)
+      ? policy.extraVars.vms.map((vm) => archiveSafe(String(vm)))
+      : [];
+
+    return {
+      listGlob: `${prefix}*`,
+      series: (names) => {
+        const machines =
+          vms.length > 0
+            ? vms
+            : names
+                .map(
+                  (name) =>
+                    /^(.+)-\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d$/.exec(name.slice(prefix.length))?.[1],
+                )
+                .filter((vm): vm is string => vm !== undefined);
+
+        return [...new Set(machines)].map((vm) => archiveGlob(type, `${hostname}-${vm}`));
+      },
     };
   }
 
