@@ -147,13 +147,13 @@ export class BorgHosts {
     return session;
   }
 
-  async repositoryHost(signal: AbortSignal): Promise<SshSession> {
+  async repositoryHost(signal: AbortSignal, forwardAgent = false): Promise<SshSession> {
     const path = this.requireRepositoryPath();
     const session = await SshSession.connect(
       { host: path.host, port: path.port ?? 22, username: path.user },
       this.credentials(),
       this.hostKeys,
-      { signal },
+      { signal, forwardAgent },
     ).catch(rethrowAsFailure);
     this.sessions.push(session);
 

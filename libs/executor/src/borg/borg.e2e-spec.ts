@@ -18,6 +18,7 @@ import {
   createRepository,
   createSchedule,
   BorgTestbed,
+  ensureUser,
   REPOSITORY_USER,
   SshHost,
   TEST_SECRET_KEY,
@@ -376,6 +377,64 @@ describe('borg runners over SSH', () => {
     const failed = await run(await newJob({ jobType: 'job', policy: hostile, client: clientId }));
     expect(failed.outcome.status).toBe('failed');
     expect(failed.lines.join('\n')).toContain(`Unknown database 'x; touch ${CANARY}'`);
+  });
+
+  it('pull mode: borg on the repository host reads the client over SSH, files and dumps', async () => {
+    const source = join(workDir, 'pulled');
+    mkdirSync(join(source, 'deep', 'er'), { recursive: true });
+    writeFileSync(join(source, 'deep', 'er', 'file'), 'pulled through tar\n');
+    writeFileSync(join(source, `odd $(touch ${CANARY_NAME}) 'name'`), 'odd');
+    writeFileSync(join(source, 'skip.tmp'), 'excluded');
+    const files = await policy(
+      'folders',
+      { folders: [source], exclude: ['*.tmp'] },
+      { mode_pull: true },
+    );
+    const archive = await backup(files);
+    const out = scratch();
+    borgAsOwner(['extract', `${repoDir}/main::${archive}`], { cwd: out });
+    rmSync(join(source, 'skip.tmp'));
+    execFileSync('diff', ['-r', source, join(out, source.slice(1))]);
+
+    const name = `cyborg_pull_${unique().replace(/-/g, '_')}`;
+    execFileSync('mariadb', [
+      '-e',
+      `CREATE DATABASE ${name}; CREATE TABLE ${name}.t (v text); INSERT INTO ${name}.t VALUES ('pulled')`,
+    ]);
+    try {
+      const dumpArchive = await backup(
+        await policy('mysql', { databases: [name] }, { mode_pull: true }),
+      );
+      const dumped = borgAsOwner(['extract', '--stdout', `${repoDir}/main::${dumpArchive}`], {
+        cwd: out,
+      });
+      expect(dumped).toContain("('pulled')");
+    } finally {
+      execFileSync('mariadb', ['-e', `DROP DATABASE ${name}`]);
+    }
+  });
+
+  it('logs in as a user other than root and runs borg through sudo', async () => {
+    const user = 'cyborgbackup';
+    ensureUser(user);
+    writeFileSync(`/etc/sudoers.d/${user}-test`, `${user} ALL=(root) NOPASSWD: ALL\n`, {
+      mode: 0o440,
+    });
+    await db.query(`UPDATE settings SET value = $1 WHERE key = 'cyborgbackup_backup_user'`, [user]);
+    try {
+      const source = join(workDir, 'root-only');
+      mkdirSync(source, { mode: 0o700 });
+      writeFileSync(join(source, 'secret'), 'only root reads this', { mode: 0o600 });
+      const archive = await backup(await policy('folders', { folders: [source] }));
+      const out = scratch();
+      borgAsOwner(['extract', `${repoDir}/main::${archive}`], { cwd: out });
+      expect(readFileSync(join(out, source.slice(1), 'secret'), 'utf8')).toBe(
+        'only root reads this',
+      );
+    } finally {
+      await db.query(`UPDATE settings SET value = 'root' WHERE key = 'cyborgbackup_backup_user'`);
+      rmSync(`/etc/sudoers.d/${user}-test`, { force: true });
+    }
   });
 
   it('runs hooks: a failing pre-hook stops the backup, the post-hook runs anyway', async () => {

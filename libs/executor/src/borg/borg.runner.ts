@@ -5,13 +5,20 @@ import type { ClientEntity, JobEntity, PolicyEntity } from '@cyborg/database';
 
 import type { JobRunner, RunContext, RunOutcome } from '../job-runner';
 import type { SshSession } from '../ssh/session';
-import { command, quote } from '../ssh/shell';
+import { command, quote, Script } from '../ssh/shell';
 
 import { archiveGlob, archiveName, type BackupPlan, backupPlan, PlanError } from './backup-plan';
 import { BorgHosts, borgOutcome, JobFailure } from './borg-host';
 import { parseCreateResult } from './borg-output';
 import { RestoreTest } from './restore-test';
 import { archiveSafe, vmProvider } from './vm-providers';
+
+interface ArchiveStats {
+  originalSize: number;
+  compressedSize: number;
+  deduplicatedSize: number;
+  warning: string | null;
+}
 
 /** Options a restore job carries in its extra_vars (checked by the API that made it). */
 interface RestoreVars {
@@ -171,7 +178,9 @@ export class BorgRunner implements JobRunner {
         }
       }
       for (const { plan, name } of archives) {
-        const stats = await this.createArchive(hosts, session, client, plan, name, context);
+        const stats = policy.modePull
+          ? await this.pullArchive(hosts, client, plan, name, context)
+          : await this.createArchive(hosts, session, client, plan, name, context);
         if (stats.warning) warnings.push(stats.warning);
         totals.originalSize += stats.originalSize;
         totals.compressedSize += stats.compressedSize;
@@ -252,6 +261,89 @@ export class BorgRunner implements JobRunner {
     }));
   }
 
+  /**
+   * Pull mode: borg runs on the repository host and reads the client over SSH
+   * (through the forwarded agent, checking the client's pinned host key), so
+   * the client needs no borg and no access to the repository. Files travel as
+   * a tar stream into `borg import-tar`; dumps and piped commands as the output
+   * of the same command run over SSH. GNU tar reads the client, so excludes
+   * follow tar's patterns (anchored at /) rather than borg's.
+   */
+  private async pullArchive(
+    hosts: BorgHosts,
+    client: ClientEntity,
+    plan: BackupPlan,
+    archive: string,
+    context: RunContext,
+  ): Promise<ArchiveStats> {
+    const clientKey = await hosts.hostKeys.knownHostsLine(client.hostname, client.port);
+    if (!clientKey) throw new JobFailure(`The host key of ${client.hostname} is not pinned.`);
+    const session = await hosts.repositoryHost(context.signal, true);
+    // What runs on the client: its secrets come first on stdin, then the producer.
+    const remote = new Script();
+    const secretNames = Object.keys(plan.secretEnv);
+    for (const name of secretNames) remote.raw(`IFS= read -r ${name}; export ${name}`);
+    for (const [name, value] of Object.entries(plan.env)) remote.export(name, value);
+    if (plan.content) {
+      remote.raw(`exec ${command(plan.content.argv)}`);
+    } else {
+      const tar = ['tar', '--create', '--file=-', '--anchored', '--directory=/'];
+      if (plan.oneFileSystem) tar.push('--one-file-system');
+      for (const pattern of plan.excludes) tar.push(`--exclude=${pattern.replace(/^\/+/, '')}`);
+      const paths = plan.paths.includes('/') ? ['/*', '/.[!.]*'] : plan.paths.map(quote);
+      remote
+        .raw('set --')
+        .raw(`for p in ${paths.join(' ')}; do if [ -e "$p" ]; then set -- "$@" "\${p#/}"; fi; done`)
+        .raw('[ $# -gt 0 ] || { echo "none of the paths of this policy exist here" >&2; exit 2; }')
+        .raw(`exec ${command([...tar, '--'])} "$@"`);
+    }
+    const remoteLine = `${hosts.needsSudo ? 'sudo -n ' : ''}sh -c ${quote(remote.toString())}`;
+    const feed =
+      secretNames.length > 0
+        ? `printf '%s\\n' ${secretNames.map((name) => `"$${name}"`).join(' ')}`
+        : 'true';
+    const ssh =
+      `${feed} | ssh -o BatchMode=yes -o StrictHostKeyChecking=yes ` +
+      '-o UserKnownHostsFile="$cyborg_client_hosts" -o ServerAliveInterval=15 ' +
+      command([
+        '-p',
+        String(client.port),
+        `${hosts.settings.backupUser}@${client.hostname}`,
+        remoteLine,
+      ]);
+    const script = (await hosts.prelude({ remote: false, secretNames, signal: context.signal }))
+      .raw('cyborg_client_hosts=$(mktemp) || exit 2; export cyborg_client_hosts')
+      .raw('cyborg_status=$(mktemp) || exit 2')
+      .raw(`trap 'rm -f "$cyborg_client_hosts" "$cyborg_status"' EXIT`)
+      .raw(`printf '%s\\n' ${quote(clientKey)} > "$cyborg_client_hosts"`);
+    const target = `${hosts.localRepositoryPath}::${quote(archive)}`;
+    const limit = client.bandwidthLimit ? ` --upload-ratelimit=${client.bandwidthLimit}` : '';
+    if (plan.content) {
+      script.raw(
+        `borg --log-json create --progress --json --compression lz4${limit} --content-from-command ` +
+          `${quote(`--stdin-name=${plan.content.stdinName}`)} ${target} -- sh -c ${quote(ssh)}`,
+      );
+    } else {
+      // sh has no pipefail: tar's exit status comes back through a file.
+      script
+        .raw(
+          `{ ${ssh}; echo $? > "$cyborg_status"; } | borg --log-json import-tar --json --compression lz4${limit} ${target} -`,
+        )
+        .raw('cyborg_borg=$?')
+        .raw('cyborg_tar=$(cat "$cyborg_status")')
+        .raw('if [ "$cyborg_tar" != 0 ] && [ "$cyborg_tar" != 1 ]; then')
+        .raw('  echo "reading the client failed (tar exit code $cyborg_tar)" >&2; exit 2')
+        .raw('fi')
+        .raw('exit $cyborg_borg');
+    }
+    const result = await hosts.runLogged(session, script.toString(), context, {
+      stdin: hosts.stdin(Object.values(plan.secretEnv)),
+    });
+    const outcome = borgOutcome(result.code, plan.content ? 'borg create' : 'borg import-tar');
+
+    return this.recordArchive(hosts, archive, result.stdout, outcome.warning, context);
+  }
+
   /** Runs `borg create` on the client for one archive; records the repository's new totals. */
   private async createArchive(
     hosts: BorgHosts,
@@ -299,9 +391,20 @@ export class BorgRunner implements JobRunner {
       stdin: hosts.stdin(Object.values(plan.secretEnv)),
     });
     const outcome = borgOutcome(result.code, 'borg create');
-    const stats = parseCreateResult(result.stdout);
-    if (!stats)
-      return { originalSize: 0, compressedSize: 0, deduplicatedSize: 0, warning: outcome.warning };
+
+    return this.recordArchive(hosts, archive, result.stdout, outcome.warning, context);
+  }
+
+  /** Reads borg's JSON stats of a new archive; records the repository's new totals. */
+  private async recordArchive(
+    hosts: BorgHosts,
+    archive: string,
+    stdout: string,
+    warning: string | null,
+    context: RunContext,
+  ): Promise<ArchiveStats> {
+    const stats = parseCreateResult(stdout);
+    if (!stats) return { originalSize: 0, compressedSize: 0, deduplicatedSize: 0, warning };
     if (stats.repository) {
       await this.dataSource.query(
         `UPDATE repositories SET original_size = $2, compressed_size = $3, deduplicated_size = $4, modified = now()
@@ -319,7 +422,7 @@ export class BorgRunner implements JobRunner {
         `${stats.archive.deduplicatedSize} bytes new in the repository.`,
     );
 
-    return { ...stats.archive, warning: outcome.warning };
+    return { ...stats.archive, warning };
   }
 
   private async prune(job: JobEntity, hosts: BorgHosts, context: RunContext): Promise<RunOutcome> {
