@@ -10,7 +10,8 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@cyborg/config';
 import { BackgroundTask } from '@cyborg/database';
 import { nextRuns } from '@cyborg/domain';
-import { JobLauncher } from '@cyborg/jobs';
+import { JobLauncher, logJobState } from '@cyborg/jobs';
+import { enqueue } from '@cyborg/messaging';
 
 /** How often the scheduler looks for due policies. */
 const TICK_MS = 1_000;
@@ -55,6 +56,52 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     while (await this.launchBatch(now)) {
       // Another batch may be due.
     }
+    while (await this.launchChecks(now)) {
+      // More repositories may be due for a check.
+    }
+  }
+
+  /**
+   * Scheduled `borg check` jobs, one per due repository, with the same
+   * exactly-once rule as policies: rows locked SKIP LOCKED, `next_check`
+   * advanced in the transaction that creates the jobs.
+   */
+  private async launchChecks(now: Date): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const due = await manager.query<
+        { id: number; name: string; crontab: string; next_check: Date | null }[]
+      >(
+        `SELECT r.id, r.name, s.crontab, r.next_check
+         FROM repositories r JOIN schedules s ON s.id = r.check_schedule_id
+         WHERE r.enabled AND s.enabled AND (r.next_check IS NULL OR r.next_check <= $1)
+         ORDER BY r.next_check NULLS FIRST, r.id
+         LIMIT ${BATCH}
+         FOR UPDATE OF r SKIP LOCKED`,
+        [now],
+      );
+      const launch = due.filter((r) => r.next_check !== null);
+      if (launch.length > 0) {
+        const jobs = await manager.query<{ id: number }[]>(
+          `INSERT INTO jobs (name, job_type, launch_type, status, repository_id)
+           SELECT 'Check repository ' || n.name, 'check', 'scheduled', 'pending', n.id
+           FROM unnest($1::int[], $2::text[]) AS n(id, name) RETURNING id`,
+          [launch.map((r) => r.id), launch.map((r) => r.name)],
+        );
+        await enqueue(manager, 'job.created', { jobIds: jobs.map((j) => j.id) });
+        for (const job of jobs) logJobState({ id: job.id, status: 'pending', executor: '' });
+      }
+      const next = due.map(
+        (r) =>
+          nextRuns(r.crontab, { from: now, timeZone: this.config.timeZone, count: 1 })[0] ?? null,
+      );
+      await manager.query(
+        `UPDATE repositories SET next_check = n.next_check
+         FROM unnest($1::int[], $2::timestamptz[]) AS n(id, next_check) WHERE repositories.id = n.id`,
+        [due.map((r) => r.id), next],
+      );
+
+      return due.length === BATCH;
+    });
   }
 
   private async launchBatch(now: Date): Promise<boolean> {

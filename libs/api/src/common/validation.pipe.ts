@@ -26,6 +26,7 @@ const READ_ONLY = [
   'last_login',
   'uuid',
   'next_run',
+  'next_check',
   'original_size',
   'compressed_size',
   'deduplicated_size',

@@ -32,10 +32,38 @@ export class NextRunService {
 
   async refreshForSchedule(scheduleId: number): Promise<void> {
     await this.refreshWhere('policy.schedule_id = :id', scheduleId);
+    await this.refreshChecks('check_schedule_id', scheduleId);
   }
 
   async refreshForRepository(repositoryId: number): Promise<void> {
     await this.refreshWhere('policy.repository_id = :id', repositoryId);
+    await this.refreshChecks('id', repositoryId);
+  }
+
+  /** Keeps `repositories.next_check` true, the same way, for scheduled `borg check` jobs. */
+  private async refreshChecks(column: 'id' | 'check_schedule_id', id: number): Promise<void> {
+    const rows = await this.policies.manager.query<
+      { id: number; enabled: boolean; crontab: string | null; schedule_enabled: boolean | null }[]
+    >(
+      `SELECT r.id, r.enabled, s.crontab, s.enabled AS schedule_enabled
+       FROM repositories r LEFT JOIN schedules s ON s.id = r.check_schedule_id
+       WHERE r.${column} = $1`,
+      [id],
+    );
+    for (const row of rows) {
+      const next =
+        row.enabled && row.crontab && row.schedule_enabled
+          ? (nextRuns(row.crontab, {
+              from: new Date(),
+              timeZone: this.config.timeZone,
+              count: 1,
+            })[0] ?? null)
+          : null;
+      await this.policies.manager.query('UPDATE repositories SET next_check = $2 WHERE id = $1', [
+        row.id,
+        next,
+      ]);
+    }
   }
 
   private async refreshWhere(where: string, id: number): Promise<void> {

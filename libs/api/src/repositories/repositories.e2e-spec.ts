@@ -16,6 +16,8 @@ interface Repository {
 }
 
 const REPOSITORY_FIELDS = objectKeys([
+  'check_schedule',
+  'next_check',
   'name',
   'path',
   'repository_key',
@@ -73,6 +75,8 @@ describe('Repositories API', () => {
       deduplicated_size: 0,
       ready: false,
       enabled: true,
+      check_schedule: null,
+      next_check: null,
       uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
   });

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 
-import { RepositoryEntity, UserEntity } from '@cyborg/database';
+import { RepositoryEntity, ScheduleEntity, UserEntity } from '@cyborg/database';
 
 import { ListSpec } from '../common/list-query';
 import { definedOnly } from '../common/object.util';
@@ -14,7 +14,7 @@ import { CreateRepositoryDto, UpdateRepositoryDto } from './repository.dto';
 
 @Injectable()
 export class RepositoriesService extends ResourceService<RepositoryEntity> {
-  protected readonly relations = AUDIT_RELATIONS;
+  protected readonly relations = [...AUDIT_RELATIONS, 'checkSchedule'];
   protected readonly listSpec: ListSpec = {
     alias: 'repository',
     fields: {
@@ -26,6 +26,7 @@ export class RepositoriesService extends ResourceService<RepositoryEntity> {
       deduplicated_size: { path: 'repository.deduplicatedSize', type: 'number' },
       ready: { path: 'repository.ready', type: 'boolean' },
       enabled: { path: 'repository.enabled', type: 'boolean' },
+      next_check: { path: 'repository.nextCheck', type: 'date' },
       uuid: { path: 'repository.uuid', type: 'string' },
       created: { path: 'repository.created', type: 'date' },
       modified: { path: 'repository.modified', type: 'date' },
@@ -57,9 +58,11 @@ export class RepositoriesService extends ResourceService<RepositoryEntity> {
   }
 
   async create(actor: UserEntity, body: CreateRepositoryDto): Promise<RepositoryEntity> {
+    await this.checkScheduleExists(body.check_schedule);
     const saved = await this.repository.save(
       this.repository.create({ ...this.toEntity(body, ''), createdBy: actor, modifiedBy: actor }),
     );
+    await this.nextRuns.refreshForRepository(saved.id);
 
     return this.get(saved.id);
   }
@@ -70,12 +73,15 @@ export class RepositoriesService extends ResourceService<RepositoryEntity> {
     body: UpdateRepositoryDto,
   ): Promise<RepositoryEntity> {
     const repository = await this.get(id);
+    await this.checkScheduleExists(body.check_schedule);
     await this.repository.save({
       ...repository,
       ...this.toEntity(body, repository.repositoryKey),
       modifiedBy: actor,
     });
-    if (body.enabled !== undefined) await this.nextRuns.refreshForRepository(id);
+    if (body.enabled !== undefined || body.check_schedule !== undefined) {
+      await this.nextRuns.refreshForRepository(id);
+    }
 
     return this.get(id);
   }
@@ -87,6 +93,18 @@ export class RepositoriesService extends ResourceService<RepositoryEntity> {
       repositoryKey: this.secrets.seal(body.repository_key, storedKey),
       ready: body.ready,
       enabled: body.enabled,
+      checkSchedule:
+        body.check_schedule === undefined
+          ? undefined
+          : body.check_schedule === null
+            ? null
+            : ({ id: body.check_schedule } as ScheduleEntity),
     });
+  }
+
+  private async checkScheduleExists(id: number | null | undefined): Promise<void> {
+    if (id === undefined || id === null) return;
+    const found = await this.repository.manager.exists(ScheduleEntity, { where: { id } });
+    if (!found) throw new BadRequestException({ check_schedule: [`No schedule has id ${id}.`] });
   }
 }

@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 import { IsOptionalNotNull, IsRepositoryPath } from '../common/validators';
 
@@ -34,6 +43,16 @@ export class CreateRepositoryDto {
   @IsOptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'id of the schedule on which `borg check` runs on the repository; null for never',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  check_schedule?: number | null;
 }
 
 export class UpdateRepositoryDto extends PartialType(CreateRepositoryDto, {

@@ -17,6 +17,8 @@ export function serializeRepository(repository: RepositoryEntity) {
     deduplicated_size: repository.deduplicatedSize,
     ready: repository.ready,
     enabled: repository.enabled,
+    check_schedule: repository.checkSchedule?.id ?? null,
+    next_check: repository.nextCheck,
     uuid: repository.uuid,
   };
 }

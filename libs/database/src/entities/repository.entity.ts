@@ -1,6 +1,7 @@
-import { Column, Entity, Generated } from 'typeorm';
+import { Column, Entity, Generated, JoinColumn, ManyToOne } from 'typeorm';
 
 import { AuditedEntity } from './audited.entity';
+import { ScheduleEntity } from './schedule.entity';
 
 /** A borg repository reached over SSH. */
 @Entity('repositories')
@@ -30,6 +31,14 @@ export class RepositoryEntity extends AuditedEntity {
 
   @Column({ default: true })
   enabled: boolean;
+
+  /** When `borg check` runs on the repository by itself; null for never. */
+  @ManyToOne(() => ScheduleEntity, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'check_schedule_id' })
+  checkSchedule: ScheduleEntity | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  nextCheck: Date | null;
 
   @Column({ type: 'uuid', unique: true })
   @Generated('uuid')

@@ -193,4 +193,58 @@ describe('a policy launched through the API', () => {
     );
     expect(left.trim()).toBe(second[4].archive_name);
   });
+
+  it('runs borg check on the repository on its own schedule', async () => {
+    const { rows } = await db.query<{ id: number }>('SELECT id FROM repositories');
+    const repository = rows[0].id;
+    const wrong = await call<Record<string, string[]>>(
+      'PATCH',
+      `/api/v1/repositories/${repository}/`,
+      {
+        check_schedule: 999_999,
+      },
+    );
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toHaveProperty('check_schedule');
+    const schedule = await call<{ id: number }>('POST', '/api/v1/schedules/', {
+      name: 'weekly check',
+      crontab: '0 5 * * 0',
+    });
+    const patched = await call<{ check_schedule: number; next_check: string }>(
+      'PATCH',
+      `/api/v1/repositories/${repository}/`,
+      {
+        check_schedule: schedule.body.id,
+      },
+    );
+    expect(patched.body.check_schedule).toBe(schedule.body.id);
+    expect(new Date(patched.body.next_check).getUTCDay()).toBe(0);
+
+    // Make it due now rather than wait for Sunday.
+    await db.query(
+      `UPDATE repositories SET next_check = now() - interval '1 second' WHERE id = $1`,
+      [repository],
+    );
+    const check = await waitFor(
+      'the scheduled check',
+      async () => {
+        const found = await db.query<JobRow & { launch_type: string }>(
+          `SELECT * FROM jobs WHERE job_type = 'check' AND status NOT IN ('pending', 'waiting', 'running')`,
+        );
+
+        return found.rows[0];
+      },
+      120_000,
+    );
+    expect(check).toMatchObject({
+      status: 'successful',
+      launch_type: 'scheduled',
+      job_explanation: 'The repository and its archives are consistent.',
+    });
+    const after = await db.query<{ next_check: Date }>(
+      'SELECT next_check FROM repositories WHERE id = $1',
+      [repository],
+    );
+    expect(after.rows[0].next_check.getTime()).toBeGreaterThan(Date.now());
+  });
 });
