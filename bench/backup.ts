@@ -8,29 +8,26 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { Client } from 'pg';
 
 import { generateSshKeyPair, SecretBox } from '@cyborg/crypto';
 import { prepareDatabase } from '@cyborg/database';
-import { BorgTestbed, ServiceProcess, TEST_SECRET_KEY, TestVhost, waitFor } from '@cyborg/testing';
+import {
+  BorgTestbed,
+  freePort,
+  ServiceProcess,
+  TEST_SECRET_KEY,
+  TestVhost,
+  waitFor,
+} from '@cyborg/testing';
 
 const FILES = Number(process.env.BENCH_BACKUP_FILES ?? 2_000);
 const FILE_BYTES = Number(process.env.BENCH_BACKUP_FILE_BYTES ?? 32 * 1024);
 const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const PASSPHRASE = 'bench passphrase';
 const ADMIN_PASSWORD = 'bench-admin-password';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const name = `cyborgbackup_bench_${randomBytes(4).toString('hex')}`;

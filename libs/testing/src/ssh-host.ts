@@ -17,7 +17,8 @@ export function ensureUser(name: string): void {
   execFileSync('usermod', ['-p', '*', name]);
 }
 
-async function freePort(address: string): Promise<number> {
+/** A TCP port nobody listens on at this address right now. */
+export async function freePort(address = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { Client } from 'pg';
@@ -7,6 +6,7 @@ import { Client } from 'pg';
 import {
   BorgTestbed,
   cloneTestDatabase,
+  freePort,
   holdBrokerLock,
   ServiceProcess,
   TEST_SECRET_KEY,
@@ -31,15 +31,6 @@ interface JobRow {
   status: string;
   archive_name: string;
   job_explanation: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 describe('a policy launched through the API', () => {
