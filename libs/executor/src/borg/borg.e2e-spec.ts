@@ -442,15 +442,50 @@ describe('borg runners over SSH', () => {
     const policyId = await policy(
       'folders',
       { folders: [workDir] },
-      { prehook: 'echo preparing; exit 3', posthook: `touch '${marker}'` },
+      // Hooks run exactly as the operator wrote them, once: the quoted $( ) stays text.
+      {
+        prehook: `echo preparing; echo '$(touch ${CANARY})'; exit 3`,
+        posthook: `touch '${marker}'`,
+      },
     );
     const ran = await run(await newJob({ jobType: 'job', policy: policyId, client: clientId }));
     expect(ran.outcome).toEqual({
       status: 'failed',
       explanation: 'The pre-hook exited with code 3; borg did not run.',
     });
-    expect(ran.lines).toContain('preparing');
+    expect(ran.lines).toEqual(expect.arrayContaining(['preparing', `$(touch ${CANARY})`]));
     expect(existsSync(marker)).toBe(true);
+  });
+
+  it('refuses hostile host names and repository locations before anything runs', async () => {
+    for (const hostname of [
+      `x; touch ${CANARY}`,
+      `$(touch ${CANARY})`,
+      '`id`',
+      '-oProxyCommand=x',
+      'a\nb',
+    ]) {
+      const response = await api.post<Record<string, string[]>>(
+        '/api/v1/clients/',
+        { hostname },
+        token,
+      );
+      expect(response.status).toBe(400);
+      expect(response.body).toHaveProperty('hostname');
+    }
+    for (const path of [
+      `ssh://u@h;touch ${CANARY}/x`,
+      `u@$(touch ${CANARY}):/x`,
+      '-oProxyCommand=x@h:/x',
+    ]) {
+      const response = await api.post<Record<string, string[]>>(
+        '/api/v1/repositories/',
+        { name: 'r', path },
+        token,
+      );
+      expect(response.status).toBe(400);
+      expect(response.body).toHaveProperty('path');
+    }
   });
 
   it('prunes to exactly the archives the keep rules imply, then compacts', async () => {
