@@ -31,7 +31,25 @@ export const QUEUES = {
     routingKeys: ['job.cancel'],
     kind: 'broadcast',
   },
+  callbackReceiver: {
+    name: 'cyborg.callback-receiver',
+    routingKeys: ['job.events'],
+    kind: 'shared',
+  },
 } as const satisfies Record<string, QueueSpec>;
+
+/**
+ * Second copy of every `job.events` message, for the Elasticsearch indexer.
+ * Declared only by the indexer (so only when ELASTICSEARCH_URL is set), never
+ * with the rest of the topology: without a consumer it would only grow. While
+ * Elasticsearch is down it holds the backlog. Delete it by hand when turning
+ * Elasticsearch off for good.
+ */
+export const SEARCH_INDEX_QUEUE = {
+  name: 'cyborg.search-indexer',
+  routingKeys: ['job.events'],
+  kind: 'shared',
+} as const satisfies QueueSpec;
 
 export type QueueName = keyof typeof QUEUES;
 

@@ -1,0 +1,151 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import type { JobEventsPayload } from '@cyborg/messaging';
+
+/** NOTIFY channel telling API processes which jobs have new lines (for the WebSocket). */
+export const JOB_OUTPUT_CHANNEL = 'cyborg_job_output';
+
+interface Row {
+  jobId: number;
+  jobCreated: string;
+  counter: number;
+  event: string;
+  stdout: string;
+  data: string;
+  created: string;
+}
+
+/** SQLSTATE classes that mean "the database, not this data": retry the whole batch later. */
+const TRANSIENT = /^(08|53|57|40)/;
+
+/**
+ * Writes batches of output lines into `job_events` with one multi-row INSERT
+ * per batch (unnest of column arrays), `ON CONFLICT DO NOTHING` on
+ * (job, counter, job_created), so a redelivered line is never stored twice.
+ *
+ * A batch that PostgreSQL rejects for its data (a line of a job deleted
+ * meanwhile, a NUL byte...) is split in halves until the bad lines are alone;
+ * those are logged and skipped, the rest is stored. A batch that fails because
+ * the database is unreachable is thrown back whole, for the consumer to retry.
+ */
+@Injectable()
+export class JobEventWriter {
+  private readonly logger = new Logger('JobEventWriter');
+  /** Days (YYYY-MM-DD) whose partition is known to exist. */
+  private readonly partitions = new Set<string>();
+
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** Stores the lines of the messages; resolves once they are committed. Returns rows inserted. */
+  async write(messages: JobEventsPayload[]): Promise<number> {
+    const rows: Row[] = [];
+    for (const message of messages) {
+      for (const line of message.lines) {
+        rows.push({
+          jobId: message.jobId,
+          jobCreated: message.jobCreated,
+          counter: line.counter,
+          event: line.event,
+          // PostgreSQL text cannot hold NUL; a stray one must not cost the line.
+          stdout: line.stdout.replaceAll('\0', ''),
+          data: JSON.stringify(line.data ?? {}).replaceAll('\\u0000', ''),
+          created: line.created,
+        });
+      }
+    }
+    if (rows.length === 0) return 0;
+    await this.ensurePartitions(rows);
+    const inserted = await this.insertSplitting(rows);
+    await this.notify(rows);
+
+    return inserted;
+  }
+
+  /** Creates the daily partitions the rows need (normally made ahead by the maintenance task). */
+  async ensurePartitions(rows: { jobCreated: string }[]): Promise<void> {
+    const days = new Set(rows.map((r) => new Date(r.jobCreated).toISOString().slice(0, 10)));
+    for (const day of days) {
+      if (this.partitions.has(day)) continue;
+      await this.ensurePartition(day);
+    }
+  }
+
+  async ensurePartition(day: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dataSource.query('SELECT job_events_partition($1::date)', [day]);
+        this.partitions.add(day);
+
+        return;
+      } catch (error) {
+        // Another receiver created it at the same moment: look again.
+        if (attempt >= 3) throw error;
+      }
+    }
+  }
+
+  /** Forgets a dropped partition, so that it is made again if its day comes back. */
+  forgetPartition(day: string): void {
+    this.partitions.delete(day);
+  }
+
+  private async insertSplitting(rows: Row[]): Promise<number> {
+    try {
+      return await this.insert(rows);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (typeof code !== 'string' || TRANSIENT.test(code) || !/^[0-9A-Z]{5}$/.test(code)) {
+        throw error;
+      }
+      if (rows.length === 1) {
+        const [row] = rows;
+        this.logger.error(
+          `job ${row.jobId}: line ${row.counter} skipped, PostgreSQL refused it (${code}: ${(error as Error).message})`,
+        );
+
+        return 0;
+      }
+      const half = Math.ceil(rows.length / 2);
+
+      return (
+        (await this.insertSplitting(rows.slice(0, half))) +
+        (await this.insertSplitting(rows.slice(half)))
+      );
+    }
+  }
+
+  private async insert(rows: Row[]): Promise<number> {
+    const [{ inserted }] = await this.dataSource.query<{ inserted: number }[]>(
+      `WITH inserted AS (
+         INSERT INTO job_events (job_id, job_created, counter, event, stdout, event_data, created)
+         SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::int[], $4::varchar[], $5::text[],
+           $6::jsonb[], $7::timestamptz[])
+         ON CONFLICT (job_id, counter, job_created) DO NOTHING
+         RETURNING 1)
+       SELECT count(*)::int AS inserted FROM inserted`,
+      [
+        rows.map((r) => r.jobId),
+        rows.map((r) => r.jobCreated),
+        rows.map((r) => r.counter),
+        rows.map((r) => r.event),
+        rows.map((r) => r.stdout),
+        rows.map((r) => r.data),
+        rows.map((r) => r.created),
+      ],
+    );
+
+    return inserted;
+  }
+
+  /** Tells API processes the newest counter of each job in the batch. */
+  private async notify(rows: Row[]): Promise<void> {
+    const newest = new Map<number, number>();
+    for (const row of rows)
+      newest.set(row.jobId, Math.max(newest.get(row.jobId) ?? 0, row.counter));
+    await this.dataSource.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) n`, [
+      JOB_OUTPUT_CHANNEL,
+      [...newest].map(([jobId, counter]) => JSON.stringify({ jobId, counter })),
+    ]);
+  }
+}

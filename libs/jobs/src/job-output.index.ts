@@ -1,0 +1,116 @@
+import { Client } from '@elastic/elasticsearch';
+
+/**
+ * How job output is laid out in Elasticsearch, shared by the indexer (callback
+ * receiver) and the search (API): one index per UTC day of the job's creation,
+ * `cyborg-job-events-YYYY.MM.DD`, so retention drops whole indices, as
+ * PostgreSQL drops whole partitions. Fields follow the Elastic Common Schema,
+ * so Kibana's Discover reads them as they are; CyBorgBackup's own fields live
+ * under `cyborg.*`.
+ */
+export const OUTPUT_INDEX_PREFIX = 'cyborg-job-events-';
+export const OUTPUT_INDEX_PATTERN = `${OUTPUT_INDEX_PREFIX}*`;
+export const OUTPUT_TEMPLATE = 'cyborg-job-events';
+export const OUTPUT_DATASET = 'cyborgbackup.job_output';
+
+export function outputIndex(jobCreated: string | Date): string {
+  const iso = (typeof jobCreated === 'string' ? new Date(jobCreated) : jobCreated).toISOString();
+
+  return `${OUTPUT_INDEX_PREFIX}${iso.slice(0, 10).replace(/-/g, '.')}`;
+}
+
+/** Day of an index back from its name; null for names of other indices. */
+export function outputIndexDay(index: string): string | null {
+  const match = /^cyborg-job-events-(\d{4})\.(\d\d)\.(\d\d)$/.exec(index);
+
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : null;
+}
+
+/** A line's document id: (job, counter), so indexing a line twice overwrites it. */
+export function outputDocumentId(jobId: number, counter: number): string {
+  return `${jobId}-${counter}`;
+}
+
+/** One output line as indexed. */
+export interface OutputDocument {
+  '@timestamp': string;
+  message: string;
+  log: { level: string };
+  host: { name: string };
+  event: { dataset: string; kind: 'event'; sequence: number; action: string };
+  ecs: { version: string };
+  cyborg: {
+    job: { id: number; name: string; type: string; created: string };
+    policy: { id: number | null; name: string };
+    client: { id: number | null; name: string };
+    repository: { id: number | null; name: string };
+    msgid: string;
+  };
+}
+
+const keyword = { type: 'keyword', ignore_above: 1024 } as const;
+const idAndName = { properties: { id: { type: 'long' }, name: keyword } } as const;
+
+/** The index template: mappings fixed up front, so no field is guessed from the first line. */
+export const OUTPUT_TEMPLATE_BODY = {
+  name: OUTPUT_TEMPLATE,
+  index_patterns: [OUTPUT_INDEX_PATTERN],
+  priority: 200,
+  template: {
+    settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' },
+    mappings: {
+      dynamic: 'false' as const,
+      properties: {
+        '@timestamp': { type: 'date' },
+        message: { type: 'text' },
+        log: { properties: { level: keyword } },
+        host: { properties: { name: keyword } },
+        event: {
+          properties: {
+            dataset: keyword,
+            kind: keyword,
+            sequence: { type: 'long' },
+            action: keyword,
+          },
+        },
+        ecs: { properties: { version: keyword } },
+        cyborg: {
+          properties: {
+            job: {
+              properties: {
+                id: { type: 'long' },
+                name: keyword,
+                type: keyword,
+                created: { type: 'date' },
+              },
+            },
+            policy: idAndName,
+            client: idAndName,
+            repository: idAndName,
+            msgid: keyword,
+          },
+        },
+      },
+    },
+  },
+};
+
+/** The official client, with retries left to the callers (they retry whole batches). */
+export function createSearchClient(url: string): Client {
+  return new Client({ node: url, maxRetries: 0, requestTimeout: 30_000 });
+}
+
+/**
+ * The level of a line: borg's `levelname` from its JSON log lines, lower-cased
+ * (`info`, `warning`, `error`...), else `info`. Search filters on this value.
+ */
+export function lineLevel(data: Record<string, unknown>): string {
+  for (const level of [data.levelname, data.level]) {
+    if (typeof level === 'string' && level !== '') return level.toLowerCase();
+  }
+
+  return 'info';
+}
+
+/** `lineLevel` in SQL, over `job_events.event_data`. */
+export const LINE_LEVEL_SQL = `lower(COALESCE(NULLIF(event_data->>'levelname', ''), NULLIF(event_data->>'level', ''), 'info'))`;

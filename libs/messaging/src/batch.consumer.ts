@@ -1,0 +1,164 @@
+import { Logger } from '@nestjs/common';
+import type { ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+
+import { type AmqpConnection, declareTopology } from './amqp-connection';
+import type { MessageMap, RoutingKey } from './messages';
+import {
+  deadLetterQueue,
+  DEAD_LETTER_EXCHANGE,
+  type QueueSpec,
+  sharedQueueArguments,
+  WORK_EXCHANGE,
+} from './topology';
+
+export interface BatchConsumerOptions {
+  /** Unacked messages the broker may hand over at once; also the largest batch. */
+  prefetch: number;
+  /** How long the first message of a batch waits for others before the batch is written. */
+  lingerMs: number;
+  /** Pause before a failed batch is tried again. */
+  retryMs: number;
+}
+
+interface Delivery<P> {
+  channel: ConfirmChannel;
+  message: ConsumeMessage;
+  payload: P;
+}
+
+/**
+ * Consumes one shared queue in batches: up to `prefetch` messages are handed
+ * to the handler at once, and acked together (one multiple-ack) only after the
+ * handler resolved, i.e. after the batch is stored.
+ *
+ * Unlike AmqpTransport it never nacks a batch that fails: quorum queues count
+ * nacks toward the delivery limit, and a store being down (PostgreSQL
+ * restarting, Elasticsearch stopped) is no reason to dead-letter output. The
+ * batch is retried in place until it is stored; meanwhile the broker holds the
+ * rest. If the channel closes, unacked messages are redelivered by the broker
+ * and the handler must treat repeats as no-ops (idempotent writes).
+ */
+export class BatchConsumer<K extends RoutingKey> {
+  private readonly logger: Logger;
+  private channel: ChannelWrapper | null = null;
+  private pending: Delivery<MessageMap[K]>[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly queue: QueueSpec,
+    private readonly handle: (payloads: MessageMap[K][]) => Promise<void>,
+    private readonly options: BatchConsumerOptions,
+  ) {
+    this.logger = new Logger(`BatchConsumer ${queue.name}`);
+  }
+
+  async start(): Promise<void> {
+    this.channel = this.connection.manager.createChannel({
+      setup: (ch: ConfirmChannel) => this.setup(ch),
+    });
+    this.channel.on('error', (error: Error) =>
+      this.logger.warn(`consumer channel: ${error.message}`),
+    );
+    await this.channel.waitForConnect();
+  }
+
+  /** Stops consuming, lets the running batch finish, and leaves the rest to the broker. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.flushing;
+    await this.channel?.close();
+  }
+
+  private async setup(channel: ConfirmChannel): Promise<void> {
+    channel.on('close', () => closedChannels.add(channel));
+    await declareTopology(channel);
+    // Queues outside QUEUES (the search indexer's) are declared by their consumer alone.
+    await channel.assertQueue(this.queue.name, {
+      durable: true,
+      arguments: sharedQueueArguments(this.queue.name),
+    });
+    for (const key of this.queue.routingKeys) {
+      await channel.bindQueue(this.queue.name, WORK_EXCHANGE, key);
+    }
+    const dead = deadLetterQueue(this.queue.name);
+    await channel.assertQueue(dead, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.bindQueue(dead, DEAD_LETTER_EXCHANGE, this.queue.name);
+    await channel.prefetch(this.options.prefetch);
+    await channel.consume(this.queue.name, (message) => {
+      if (message) this.receive(channel, message);
+    });
+  }
+
+  private receive(channel: ConfirmChannel, message: ConsumeMessage): void {
+    let payload: MessageMap[K];
+    try {
+      payload = JSON.parse(message.content.toString('utf8')) as MessageMap[K];
+    } catch {
+      this.logger.error(`dead-lettering a ${message.fields.routingKey} message that is not JSON`);
+      channel.nack(message, false, false);
+
+      return;
+    }
+    this.pending.push({ channel, message, payload });
+    if (this.pending.length >= this.options.prefetch) this.schedule(0);
+    else if (!this.timer) this.schedule(this.options.lingerMs);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flushing = this.flushing.then(() => this.flush());
+    }, delayMs);
+  }
+
+  /** Writes what is pending, one batch at a time, in delivery order. */
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopped || batch.every((d) => closed(d.channel))) {
+        // Nothing can be acked any more: the broker redelivers these.
+        return;
+      }
+      try {
+        await this.handle(batch.map((d) => d.payload));
+        break;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (attempt === 1 || attempt % 30 === 0) {
+          this.logger.warn(`batch of ${batch.length} not stored (${reason}); retrying`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.options.retryMs));
+      }
+    }
+    this.ack(batch);
+    if (this.pending.length >= this.options.prefetch) this.schedule(0);
+  }
+
+  /** One multiple-ack per channel, for the newest delivery of the batch on it. */
+  private ack(batch: Delivery<MessageMap[K]>[]): void {
+    const newest = new Map<ConfirmChannel, ConsumeMessage>();
+    for (const d of batch) newest.set(d.channel, d.message);
+    for (const [channel, message] of newest) {
+      try {
+        channel.ack(message, true);
+      } catch {
+        // The channel closed meanwhile; the broker redelivers and the writes are idempotent.
+      }
+    }
+  }
+}
+
+/** Channels that closed (broker restart, lost connection): their deliveries cannot be acked. */
+const closedChannels = new WeakSet<ConfirmChannel>();
+
+function closed(channel: ConfirmChannel): boolean {
+  return closedChannels.has(channel);
+}
