@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 
 import { APP_CONFIG, type AppConfig } from '@cyborg/config';
 import { BackgroundTask } from '@cyborg/database';
-import { createSearchClient } from '@cyborg/jobs';
+import { createSearchClient, OutputIndices } from '@cyborg/jobs';
 import { AmqpConnection, BatchConsumer, QUEUES, SEARCH_INDEX_QUEUE } from '@cyborg/messaging';
 
 import { JobEventWriter } from './job-event.writer';
@@ -32,7 +32,7 @@ const RETENTION_MS = 3_600_000;
 export class CallbackReceiverService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('CallbackReceiver');
   private readonly consumers: BatchConsumer<'job.events'>[] = [];
-  private readonly search: Client | null;
+  private readonly search: { client: Client; indices: OutputIndices } | null;
   private readonly retention: BackgroundTask;
 
   constructor(
@@ -41,7 +41,12 @@ export class CallbackReceiverService implements OnApplicationBootstrap, OnApplic
     @Inject(JobEventWriter) private readonly writer: JobEventWriter,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.search = config.elasticsearchUrl ? createSearchClient(config.elasticsearchUrl) : null;
+    this.search = config.elasticsearchUrl
+      ? {
+          client: createSearchClient(config.elasticsearchUrl),
+          indices: new OutputIndices(config.elasticsearchIndexPrefix),
+        }
+      : null;
     const retention = new OutputRetention(dataSource, writer, this.search);
     this.retention = new BackgroundTask('OutputRetention', () => retention.run(), RETENTION_MS);
   }
@@ -61,7 +66,7 @@ export class CallbackReceiverService implements OnApplicationBootstrap, OnApplic
       ),
     );
     if (this.search) {
-      const indexer = new SearchIndexer(this.search, this.dataSource);
+      const indexer = new SearchIndexer(this.search.client, this.dataSource, this.search.indices);
       this.consumers.push(
         new BatchConsumer(
           this.amqp,
@@ -78,6 +83,6 @@ export class CallbackReceiverService implements OnApplicationBootstrap, OnApplic
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.consumers.map((c) => c.stop()));
     await this.retention.stop();
-    await this.search?.close();
+    await this.search?.client.close();
   }
 }

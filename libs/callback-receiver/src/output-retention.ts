@@ -2,7 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 
-import { OUTPUT_INDEX_PATTERN, outputIndexDay } from '@cyborg/jobs';
+import type { OutputIndices } from '@cyborg/jobs';
 
 import type { JobEventWriter } from './job-event.writer';
 
@@ -36,7 +36,7 @@ export class OutputRetention {
   constructor(
     private readonly dataSource: DataSource,
     private readonly writer: JobEventWriter,
-    private readonly search: Client | null,
+    private readonly search: { client: Client; indices: OutputIndices } | null,
   ) {}
 
   async run(now = new Date()): Promise<void> {
@@ -65,18 +65,19 @@ export class OutputRetention {
     }
 
     if (this.search) {
-      const indices = await this.search.cat.indices({
-        index: OUTPUT_INDEX_PATTERN,
+      const { client, indices: layout } = this.search;
+      const indices = await client.cat.indices({
+        index: layout.pattern,
         format: 'json',
         h: 'index',
       });
       const named = new Map<string, string>();
       for (const { index } of indices) {
-        const day = index ? outputIndexDay(index) : null;
+        const day = index ? layout.dayOf(index) : null;
         if (day && index) named.set(day, index);
       }
       for (const day of expiredDays([...named.keys()], now, keepDays)) {
-        await this.search.indices.delete({ index: named.get(day)! });
+        await client.indices.delete({ index: named.get(day)! });
         this.logger.log(`deleted the Elasticsearch index of jobs created on ${day}`);
       }
     }

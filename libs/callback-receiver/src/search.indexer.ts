@@ -5,10 +5,9 @@ import type { DataSource } from 'typeorm';
 import {
   lineLevel,
   OUTPUT_DATASET,
-  OUTPUT_TEMPLATE_BODY,
   type OutputDocument,
   outputDocumentId,
-  outputIndex,
+  type OutputIndices,
 } from '@cyborg/jobs';
 import type { JobEventsPayload } from '@cyborg/messaging';
 
@@ -39,12 +38,13 @@ export class SearchIndexer {
   constructor(
     private readonly client: Client,
     private readonly dataSource: DataSource,
+    private readonly indices: OutputIndices,
   ) {}
 
   /** Indexes the lines; throws (for the whole batch to be retried) unless all are indexed. */
   async index(messages: JobEventsPayload[]): Promise<number> {
     if (!this.templateReady) {
-      await this.client.indices.putIndexTemplate(OUTPUT_TEMPLATE_BODY);
+      await this.client.indices.putIndexTemplate(this.indices.template());
       this.templateReady = true;
     }
     const labels = await this.labelsOf(messages.map((m) => m.jobId));
@@ -53,7 +53,7 @@ export class SearchIndexer {
     for (const message of messages) {
       const job = labels.get(message.jobId);
       if (!job) continue; // The job was deleted: its output goes with it.
-      const index = outputIndex(message.jobCreated);
+      const index = this.indices.of(message.jobCreated);
       for (const line of message.lines) {
         operations.push(
           { index: { _index: index, _id: outputDocumentId(message.jobId, line.counter) } },

@@ -3,27 +3,41 @@ import { Client } from '@elastic/elasticsearch';
 /**
  * How job output is laid out in Elasticsearch, shared by the indexer (callback
  * receiver) and the search (API): one index per UTC day of the job's creation,
- * `cyborg-job-events-YYYY.MM.DD`, so retention drops whole indices, as
+ * `<prefix>-YYYY.MM.DD`, so retention drops whole indices, as
  * PostgreSQL drops whole partitions. Fields follow the Elastic Common Schema,
  * so Kibana's Discover reads them as they are; CyBorgBackup's own fields live
  * under `cyborg.*`.
  */
-export const OUTPUT_INDEX_PREFIX = 'cyborg-job-events-';
-export const OUTPUT_INDEX_PATTERN = `${OUTPUT_INDEX_PREFIX}*`;
-export const OUTPUT_TEMPLATE = 'cyborg-job-events';
 export const OUTPUT_DATASET = 'cyborgbackup.job_output';
 
-export function outputIndex(jobCreated: string | Date): string {
-  const iso = (typeof jobCreated === 'string' ? new Date(jobCreated) : jobCreated).toISOString();
+/** Names of the job output indices and their template, from ELASTICSEARCH_INDEX_PREFIX. */
+export class OutputIndices {
+  constructor(readonly prefix: string) {}
 
-  return `${OUTPUT_INDEX_PREFIX}${iso.slice(0, 10).replace(/-/g, '.')}`;
-}
+  /** Every index of job output, for searches and retention. */
+  get pattern(): string {
+    return `${this.prefix}-*`;
+  }
 
-/** Day of an index back from its name; null for names of other indices. */
-export function outputIndexDay(index: string): string | null {
-  const match = /^cyborg-job-events-(\d{4})\.(\d\d)\.(\d\d)$/.exec(index);
+  /** The index of a job's lines: the UTC day of the job's creation. */
+  of(jobCreated: string | Date): string {
+    const iso = new Date(jobCreated).toISOString();
 
-  return match ? `${match[1]}-${match[2]}-${match[3]}` : null;
+    return `${this.prefix}-${iso.slice(0, 10).replace(/-/g, '.')}`;
+  }
+
+  /** Day (YYYY-MM-DD) of one of these indices back from its name; null for other names. */
+  dayOf(index: string): string | null {
+    if (!index.startsWith(`${this.prefix}-`)) return null;
+    const match = /^(\d{4})\.(\d\d)\.(\d\d)$/.exec(index.slice(this.prefix.length + 1));
+
+    return match ? `${match[1]}-${match[2]}-${match[3]}` : null;
+  }
+
+  /** The index template: mappings fixed up front, so no field is guessed from the first line. */
+  template() {
+    return { name: this.prefix, index_patterns: [this.pattern], ...OUTPUT_TEMPLATE_BODY };
+  }
 }
 
 /** A line's document id: (job, counter), so indexing a line twice overwrites it. */
@@ -52,9 +66,7 @@ const keyword = { type: 'keyword', ignore_above: 1024 } as const;
 const idAndName = { properties: { id: { type: 'long' }, name: keyword } } as const;
 
 /** The index template: mappings fixed up front, so no field is guessed from the first line. */
-export const OUTPUT_TEMPLATE_BODY = {
-  name: OUTPUT_TEMPLATE,
-  index_patterns: [OUTPUT_INDEX_PATTERN],
+const OUTPUT_TEMPLATE_BODY = {
   priority: 200,
   template: {
     settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' },
