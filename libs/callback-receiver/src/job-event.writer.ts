@@ -16,6 +16,9 @@ interface Row {
   created: string;
 }
 
+/** Rows per INSERT statement: large enough to be cheap per row, small enough for one message. */
+const INSERT_ROWS = 10_000;
+
 /** SQLSTATE classes that mean "the database, not this data": retry the whole batch later. */
 const TRANSIENT = /^(08|53|57|40)/;
 
@@ -56,7 +59,10 @@ export class JobEventWriter {
     }
     if (rows.length === 0) return 0;
     await this.ensurePartitions(rows);
-    const inserted = await this.insertSplitting(rows);
+    let inserted = 0;
+    for (let start = 0; start < rows.length; start += INSERT_ROWS) {
+      inserted += await this.insertSplitting(rows.slice(start, start + INSERT_ROWS));
+    }
     await this.notify(rows);
 
     return inserted;

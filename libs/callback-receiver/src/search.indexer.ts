@@ -19,6 +19,13 @@ interface JobLabels {
   repository: { id: number | null; name: string };
 }
 
+/**
+ * Lines per bulk request. A consumed batch may hold a hundred thousand lines; one
+ * request that large can trip a small node's memory breaker, and would then be
+ * retried whole, forever.
+ */
+const BULK_LINES = 5_000;
+
 /** Jobs whose names are remembered; a job's lines come together, so a small cache does. */
 const LABEL_CACHE = 5_000;
 
@@ -62,7 +69,14 @@ export class SearchIndexer {
         count++;
       }
     }
-    if (count === 0) return 0;
+    for (let start = 0; start < operations.length; start += 2 * BULK_LINES) {
+      await this.bulk(operations.slice(start, start + 2 * BULK_LINES));
+    }
+
+    return count;
+  }
+
+  private async bulk(operations: unknown[]): Promise<void> {
     const response = await this.client.bulk({ operations, refresh: false });
     if (response.errors) {
       const failures = response.items
@@ -76,8 +90,6 @@ export class SearchIndexer {
         this.logger.error(`line ${f?._id} not indexed: ${f?.error?.reason ?? 'unknown error'}`);
       }
     }
-
-    return count;
   }
 
   private document(
