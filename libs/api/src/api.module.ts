@@ -15,6 +15,7 @@ import { ClientsService } from './clients/clients.service';
 import { SecretsService } from './common/secrets.service';
 import { JobEventsController } from './jobs/job-events.controller';
 import { JobEventsService } from './jobs/job-events.service';
+import { LogSearchService } from './jobs/log-search.service';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { PolicyLaunchController } from './jobs/policy-launch.controller';
@@ -56,6 +57,7 @@ import { UsersService } from './users/users.service';
     { provide: APP_GUARD, useClass: AuthGuard },
     JobStatusListener,
     LiveGateway,
+    LogSearchService,
     AuthService,
     TokenService,
     PasswordService,

@@ -217,6 +217,7 @@ describe('callback receiver', () => {
           client: { id: client.rows[0].id, name: client.rows[0].hostname },
           repository: { id: null, name: '' },
           msgid: 'M10',
+          words: ['line', '10'],
         },
       });
       const mapping = await es.client.indices.getMapping({ index: `${es.prefix}-${day}` });

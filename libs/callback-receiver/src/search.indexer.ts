@@ -7,6 +7,7 @@ import {
   OUTPUT_DATASET,
   type OutputDocument,
   outputDocumentId,
+  outputWords,
   type OutputIndices,
 } from '@cyborg/jobs';
 import type { JobEventsPayload } from '@cyborg/messaging';
@@ -110,6 +111,7 @@ export class SearchIndexer {
         client: job.client,
         repository: job.repository,
         msgid: typeof line.data?.msgid === 'string' ? line.data.msgid : '',
+        words: [...new Set(outputWords(line.stdout))],
       },
     };
   }

@@ -59,6 +59,7 @@ export interface OutputDocument {
     client: { id: number | null; name: string };
     repository: { id: number | null; name: string };
     msgid: string;
+    words: string[];
   };
 }
 
@@ -69,7 +70,11 @@ const idAndName = { properties: { id: { type: 'long' }, name: keyword } } as con
 const OUTPUT_TEMPLATE_BODY = {
   priority: 200,
   template: {
-    settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' },
+    settings: {
+      number_of_shards: 1,
+      number_of_replicas: 0,
+      refresh_interval: '1s',
+    },
     mappings: {
       dynamic: 'false' as const,
       properties: {
@@ -100,6 +105,10 @@ const OUTPUT_TEMPLATE_BODY = {
             client: idAndName,
             repository: idAndName,
             msgid: keyword,
+            // The line's words as PostgreSQL's search sees them (outputWords), for searches that
+            // find the same lines in both backends. A keyword list rather than an analyzer: the
+            // test distribution of Elasticsearch has no pattern tokenizer.
+            words: { type: 'keyword', ignore_above: 2047 },
           },
         },
       },
@@ -126,3 +135,14 @@ export function lineLevel(data: Record<string, unknown>): string {
 
 /** `lineLevel` in SQL, over `job_events.event_data`. */
 export const LINE_LEVEL_SQL = `lower(COALESCE(NULLIF(event_data->>'levelname', ''), NULLIF(event_data->>'level', ''), 'info'))`;
+
+/**
+ * The words of `job_events.stdout` for PostgreSQL's full-text search (the GIN index is on this
+ * expression): runs of letters and digits, lower-cased by the `simple` configuration.
+ */
+export const OUTPUT_WORDS_SQL = `to_tsvector('simple', regexp_replace(stdout, '[^[:alnum:]]+', ' ', 'g'))`;
+
+/** The words of a search or a line, as both backends see them: letter-and-digit runs, lower-cased. */
+export function outputWords(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}

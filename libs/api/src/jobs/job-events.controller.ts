@@ -13,9 +13,13 @@ import { JobEventsService } from './job-events.service';
 export class JobEventsController {
   constructor(private readonly events: JobEventsService) {}
 
+  /** With `?search=`, a log search across jobs (see LogSearchService); else the plain list. */
   @Get('job_events')
   async list(@Req() req: Request) {
-    return toPage(await this.events.list(listRequest(req)), serializeJobEvent);
+    const request = listRequest(req);
+    if (request.query.search !== undefined) return this.events.search(request);
+
+    return toPage(await this.events.list(request), serializeJobEvent);
   }
 
   @Get('job_events/:id')
@@ -25,6 +29,9 @@ export class JobEventsController {
 
   @Get('jobs/:id/job_events')
   async listOfJob(@Param('id', IdPipe) id: number, @Req() req: Request) {
-    return toPage(await this.events.listOfJob(id, listRequest(req)), serializeJobEvent);
+    const request = listRequest(req);
+    if (request.query.search !== undefined) return this.events.search(request, id);
+
+    return toPage(await this.events.listOfJob(id, request), serializeJobEvent);
   }
 }

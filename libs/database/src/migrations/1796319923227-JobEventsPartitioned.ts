@@ -26,10 +26,11 @@ export class JobEventsPartitioned1796319923227 implements MigrationInterface {
     await runner.query(
       `CREATE UNIQUE INDEX "job_events_job_counter_key" ON "job_events" ("job_id", "counter", "job_created") `,
     );
-    // Full-text search of output when Elasticsearch is not configured. An expression index:
-    // TypeORM does not see it, so the entity does not declare it.
+    // Full-text search of output when Elasticsearch is not configured: words are the runs of
+    // letters and digits, lower-cased, as in the Elasticsearch analyzer (see job-output.index.ts).
+    // An expression index: TypeORM does not see it, so the entity does not declare it.
     await runner.query(
-      `CREATE INDEX "job_events_stdout_search" ON "job_events" USING gin (to_tsvector('simple', "stdout"))`,
+      `CREATE INDEX "job_events_stdout_search" ON "job_events" USING gin (to_tsvector('simple', regexp_replace("stdout", '[^[:alnum:]]+', ' ', 'g')))`,
     );
     await runner.query(
       `ALTER TABLE "job_events" ADD CONSTRAINT "FK_a4d87f3aed580149588c26cb3f2" FOREIGN KEY ("job_id") REFERENCES "jobs"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
