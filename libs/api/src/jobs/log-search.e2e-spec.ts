@@ -140,15 +140,14 @@ TestElasticsearch.describe()('log search: Elasticsearch and PostgreSQL', () => {
     'search=file&since=2026-06-02T10:00:20Z&until=2026-06-02T10:00:40Z',
     'search=bin&job=JOB',
   ])('give the same hits for %s', async (raw) => {
+    const first = async (table: string) =>
+      String(
+        (await postgres.dataSource.query<{ id: number }[]>(`SELECT min(id) AS id FROM ${table}`))[0]
+          .id,
+      );
     const query = raw
-      .replace(
-        'CLIENT',
-        String((await postgres.dataSource.query('SELECT min(id) AS id FROM clients'))[0].id),
-      )
-      .replace(
-        'POLICY',
-        String((await postgres.dataSource.query('SELECT min(id) AS id FROM policies'))[0].id),
-      )
+      .replace('CLIENT', await first('clients'))
+      .replace('POLICY', await first('policies'))
       .replace('JOB', String(jobs[1].id));
 
     const [fromPostgres, fromElastic] = await both(`/api/v1/job_events/?${query}`);
