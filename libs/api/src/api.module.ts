@@ -30,6 +30,7 @@ import { SchedulesService } from './schedules/schedules.service';
 import { SettingsController } from './settings/settings.controller';
 import { SettingsService } from './settings/settings.service';
 import { TokensController } from './tokens/tokens.controller';
+import { JobOutputListener } from './live/job-output.listener';
 import { JobStatusListener } from './live/job-status.listener';
 import { LiveGateway } from './live/live.gateway';
 import { AdminSeeder } from './users/admin.seeder';
@@ -56,6 +57,7 @@ import { UsersService } from './users/users.service';
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     JobStatusListener,
+    JobOutputListener,
     LiveGateway,
     LogSearchService,
     AuthService,

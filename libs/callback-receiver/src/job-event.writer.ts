@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { JOB_OUTPUT_CHANNEL } from '@cyborg/jobs';
 import type { JobEventsPayload } from '@cyborg/messaging';
-
-/** NOTIFY channel telling API processes which jobs have new lines (for the WebSocket). */
-export const JOB_OUTPUT_CHANNEL = 'cyborg_job_output';
 
 interface Row {
   jobId: number;

@@ -146,3 +146,10 @@ export const OUTPUT_WORDS_SQL = `to_tsvector('simple', regexp_replace(stdout, '[
 export function outputWords(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
+
+/**
+ * NOTIFY channel on which the callback receiver says, after each batch it
+ * stored, the newest counter of each job in it (`{"jobId": 1, "counter": 2}`):
+ * API processes stream those lines on the WebSocket.
+ */
+export const JOB_OUTPUT_CHANNEL = 'cyborg_job_output';
