@@ -124,6 +124,20 @@ describe('callback receiver', () => {
     expect(await stored(job.id)).toEqual(Array.from({ length: 401 }, (_, i) => i + 1));
   });
 
+  it('keeps every character of a line, NUL bytes aside', async () => {
+    const other = await makeJob();
+    const text = 'tab\there, new\nline, back\\slash, CR\r, é ü 漢字, quote " \' end';
+    const [line] = lines(1, 1);
+    await publish(other, [{ ...line, stdout: `${text}\u0000`, data: { path: text } }]);
+    await waitFor('the line', async () => (await stored(other.id)).length === 1);
+
+    const { rows } = await db.query<{ stdout: string; event_data: unknown }>(
+      'SELECT stdout, event_data FROM job_events WHERE job_id = $1',
+      [other.id],
+    );
+    expect(rows).toEqual([{ stdout: text, event_data: { path: text } }]);
+  });
+
   it('skips the lines PostgreSQL refuses and keeps the rest of their batch', async () => {
     const other = await makeJob();
     await publish(other, lines(1, 50));

@@ -1,4 +1,9 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 
 import { JOB_OUTPUT_CHANNEL } from '@cyborg/jobs';
@@ -20,10 +25,42 @@ const INSERT_ROWS = 10_000;
 /** SQLSTATE classes that mean "the database, not this data": retry the whole batch later. */
 const TRANSIENT = /^(08|53|57|40)/;
 
+/** True unless PostgreSQL refused the data itself (an SQLSTATE outside TRANSIENT). */
+function transient(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+
+  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || TRANSIENT.test(code);
+}
+
+function escapeCopy(text: string): string {
+  return text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]);
+}
+
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+
+/** The rows in COPY's text format, a few hundred at a time. */
+function* copyText(rows: Row[]): Generator<string> {
+  for (let start = 0; start < rows.length; start += 500) {
+    yield rows
+      .slice(start, start + 500)
+      .map(
+        (r) =>
+          `${r.jobId}\t${r.jobCreated}\t${r.counter}\t${escapeCopy(r.event)}\t` +
+          `${escapeCopy(r.stdout)}\t${escapeCopy(r.data)}\t${r.created}\n`,
+      )
+      .join('');
+  }
+}
+
 /**
- * Writes batches of output lines into `job_events` with one multi-row INSERT
- * per batch (unnest of column arrays), `ON CONFLICT DO NOTHING` on
- * (job, counter, job_created), so a redelivered line is never stored twice.
+ * Writes batches of output lines into `job_events`: COPY when it can, else
+ * one multi-row INSERT (unnest of column arrays) with `ON CONFLICT DO NOTHING`
+ * on (job, counter, job_created), so a redelivered line is never stored twice.
  *
  * A batch that PostgreSQL rejects for its data (a line of a job deleted
  * meanwhile, a NUL byte...) is split in halves until the bad lines are alone;
@@ -59,7 +96,7 @@ export class JobEventWriter {
     await this.ensurePartitions(rows);
     let inserted = 0;
     for (let start = 0; start < rows.length; start += INSERT_ROWS) {
-      inserted += await this.insertSplitting(rows.slice(start, start + INSERT_ROWS));
+      inserted += await this.store(rows.slice(start, start + INSERT_ROWS));
     }
     await this.notify(rows);
 
@@ -94,14 +131,47 @@ export class JobEventWriter {
     this.partitions.delete(day);
   }
 
+  /**
+   * COPY first: the fastest way in, but all or nothing, and it cannot skip a
+   * line already stored. When it fails for the data (a redelivered line, a
+   * deleted job), the same rows go through INSERT ... ON CONFLICT DO NOTHING,
+   * split down to the rows PostgreSQL refuses.
+   */
+  private async store(rows: Row[]): Promise<number> {
+    try {
+      await this.copy(rows);
+
+      return rows.length;
+    } catch (error) {
+      if (transient(error)) throw error;
+
+      return this.insertSplitting(rows);
+    }
+  }
+
+  private async copy(rows: Row[]): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      await pipeline(
+        Readable.from(copyText(rows)),
+        client.query(
+          copyFrom(
+            'COPY job_events (job_id, job_created, counter, event, stdout, event_data, created) FROM STDIN',
+          ),
+        ),
+      );
+    } finally {
+      await runner.release();
+    }
+  }
+
   private async insertSplitting(rows: Row[]): Promise<number> {
     try {
       return await this.insert(rows);
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (typeof code !== 'string' || TRANSIENT.test(code) || !/^[0-9A-Z]{5}$/.test(code)) {
-        throw error;
-      }
+      if (transient(error)) throw error;
+      const code = (error as { code: string }).code;
       if (rows.length === 1) {
         const [row] = rows;
         this.logger.error(
