@@ -61,8 +61,13 @@ export class CallbackReceiverService implements OnApplicationBootstrap, OnApplic
       new BatchConsumer(
         this.amqp,
         QUEUES.callbackReceiver,
-        async (batch) => void (await this.writer.write(batch)),
-        options,
+        async (batch) => {
+          await this.writer.store(batch);
+
+          // Watchers hear of lines in order, once all before them are stored too.
+          return () => this.writer.notify(batch);
+        },
+        { ...options, concurrency: 2 },
       ),
     );
     if (this.search) {

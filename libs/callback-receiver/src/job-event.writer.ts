@@ -75,8 +75,16 @@ export class JobEventWriter {
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Stores the lines of the messages; resolves once they are committed. Returns rows inserted. */
+  /** Stores the lines, then tells API processes about them. Returns the rows inserted. */
   async write(messages: JobEventsPayload[]): Promise<number> {
+    const inserted = await this.store(messages);
+    await this.notify(messages);
+
+    return inserted;
+  }
+
+  /** Stores the lines of the messages; resolves once they are committed. Returns rows inserted. */
+  async store(messages: JobEventsPayload[]): Promise<number> {
     const rows: Row[] = [];
     for (const message of messages) {
       for (const line of message.lines) {
@@ -96,9 +104,8 @@ export class JobEventWriter {
     await this.ensurePartitions(rows);
     let inserted = 0;
     for (let start = 0; start < rows.length; start += INSERT_ROWS) {
-      inserted += await this.store(rows.slice(start, start + INSERT_ROWS));
+      inserted += await this.storeRows(rows.slice(start, start + INSERT_ROWS));
     }
-    await this.notify(rows);
 
     return inserted;
   }
@@ -137,7 +144,7 @@ export class JobEventWriter {
    * deleted job), the same rows go through INSERT ... ON CONFLICT DO NOTHING,
    * split down to the rows PostgreSQL refuses.
    */
-  private async store(rows: Row[]): Promise<number> {
+  private async storeRows(rows: Row[]): Promise<number> {
     try {
       await this.copy(rows);
 
@@ -212,11 +219,14 @@ export class JobEventWriter {
     return inserted;
   }
 
-  /** Tells API processes the newest counter of each job in the batch. */
-  private async notify(rows: Row[]): Promise<void> {
+  /** Tells API processes the newest counter of each job in the messages (stored by then). */
+  async notify(messages: JobEventsPayload[]): Promise<void> {
     const newest = new Map<number, number>();
-    for (const row of rows)
-      newest.set(row.jobId, Math.max(newest.get(row.jobId) ?? 0, row.counter));
+    for (const m of messages) {
+      for (const line of m.lines) {
+        newest.set(m.jobId, Math.max(newest.get(m.jobId) ?? 0, line.counter));
+      }
+    }
     await this.dataSource.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) n`, [
       JOB_OUTPUT_CHANNEL,
       [...newest].map(([jobId, counter]) => JSON.stringify({ jobId, counter })),

@@ -19,7 +19,15 @@ export interface BatchConsumerOptions {
   lingerMs: number;
   /** Pause before a failed batch is tried again. */
   retryMs: number;
+  /**
+   * Batches stored at the same time (default 1). Whatever order they finish in, batches are
+   * acked, and their follow-ups run, in delivery order.
+   */
+  concurrency?: number;
 }
+
+/** What the handler may ask to run once its batch is acked, in delivery order (a NOTIFY...). */
+export type AfterAck = () => Promise<void>;
 
 interface Delivery<P> {
   channel: ConfirmChannel;
@@ -44,13 +52,15 @@ export class BatchConsumer<K extends RoutingKey> {
   private channel: ChannelWrapper | null = null;
   private pending: Delivery<MessageMap[K]>[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  /** Settles when the newest batch taken has been acked (or given up). */
+  private previous: Promise<void> = Promise.resolve();
+  private readonly running = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(
     private readonly connection: AmqpConnection,
     private readonly queue: QueueSpec,
-    private readonly handle: (payloads: MessageMap[K][]) => Promise<void>,
+    private readonly handle: (payloads: MessageMap[K][]) => Promise<void | AfterAck>,
     private readonly options: BatchConsumerOptions,
   ) {
     this.logger = new Logger(`BatchConsumer ${queue.name}`);
@@ -70,7 +80,7 @@ export class BatchConsumer<K extends RoutingKey> {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.flushing;
+    await Promise.allSettled(this.running);
     await this.channel?.close();
   }
 
@@ -113,22 +123,37 @@ export class BatchConsumer<K extends RoutingKey> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.flushing = this.flushing.then(() => this.flush());
+      this.startBatch();
     }, delayMs);
   }
 
-  /** Writes what is pending, one batch at a time, in delivery order. */
-  private async flush(): Promise<void> {
+  /** Takes what is pending as one batch, unless `concurrency` batches are being stored. */
+  private startBatch(): void {
+    if (this.pending.length === 0 || this.running.size >= (this.options.concurrency ?? 1)) return;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return;
+    const previous = this.previous;
+    const run = this.flush(batch, previous).finally(() => {
+      this.running.delete(run);
+      // Messages that arrived meanwhile, or a slot now free: go on.
+      if (this.pending.length > 0 && !this.timer) this.schedule(0);
+    });
+    this.running.add(run);
+    this.previous = run;
+  }
+
+  /** Stores one batch (retrying until it is stored), then acks it after the batch before it. */
+  private async flush(batch: Delivery<MessageMap[K]>[], previous: Promise<void>): Promise<void> {
+    let afterAck: void | AfterAck;
     for (let attempt = 1; ; attempt++) {
       if (this.stopped || batch.every((d) => closed(d.channel))) {
         // Nothing can be acked any more: the broker redelivers these.
+        await previous;
+
         return;
       }
       try {
-        await this.handle(batch.map((d) => d.payload));
+        afterAck = await this.handle(batch.map((d) => d.payload));
         break;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -138,8 +163,12 @@ export class BatchConsumer<K extends RoutingKey> {
         await new Promise((resolve) => setTimeout(resolve, this.options.retryMs));
       }
     }
+    // A multiple-ack covers every earlier delivery: the batches before must be stored first.
+    await previous;
     this.ack(batch);
-    if (this.pending.length >= this.options.prefetch) this.schedule(0);
+    await afterAck?.().catch((error: unknown) =>
+      this.logger.warn(`after a batch: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 
   /** One multiple-ack per channel, for the newest delivery of the batch on it. */
