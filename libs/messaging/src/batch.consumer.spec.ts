@@ -113,4 +113,30 @@ describe(BatchConsumer.name, () => {
     expect(channel.acks).toEqual([[1, true]]);
     await consumer.stop();
   });
+
+  it('never acks a batch given up at shutdown, even through a later batch', async () => {
+    const channel = new FakeChannel();
+    const consumer = new BatchConsumer<'job.events'>(
+      connectionTo(channel),
+      QUEUES.callbackReceiver,
+      async (payloads) => {
+        if (payloads.some((p) => p.jobId === 1)) throw new Error('store down');
+      },
+      { prefetch: 2, lingerMs: 0, retryMs: 5, concurrency: 2 },
+    );
+    await consumer.start();
+
+    channel.deliver(message(1));
+    channel.deliver(message(2));
+    await settle();
+    channel.deliver(message(3));
+    channel.deliver(message(4));
+    await settle();
+    await consumer.stop();
+
+    expect(channel.acks).toEqual([
+      [3, false],
+      [4, false],
+    ]);
+  });
 });

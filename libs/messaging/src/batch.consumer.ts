@@ -147,7 +147,9 @@ export class BatchConsumer<K extends RoutingKey> {
     let afterAck: void | AfterAck;
     for (let attempt = 1; ; attempt++) {
       if (this.stopped || batch.every((d) => closed(d.channel))) {
-        // Nothing can be acked any more: the broker redelivers these.
+        // Left unacked for the broker to redeliver. A later batch on the same channel must not
+        // ack these with its multiple-ack.
+        for (const d of batch) unacked.add(d.channel);
         await previous;
 
         return;
@@ -171,17 +173,17 @@ export class BatchConsumer<K extends RoutingKey> {
     );
   }
 
-  /** One multiple-ack per channel, for the newest delivery of the batch on it. */
+  /**
+   * One multiple-ack per channel, for the newest delivery of the batch on it; one ack per message
+   * on a channel where an earlier batch was left unacked.
+   */
   private ack(batch: Delivery<MessageMap[K]>[]): void {
     const newest = new Map<ConfirmChannel, ConsumeMessage>();
-    for (const d of batch) newest.set(d.channel, d.message);
-    for (const [channel, message] of newest) {
-      try {
-        channel.ack(message, true);
-      } catch {
-        // The channel closed meanwhile; the broker redelivers and the writes are idempotent.
-      }
+    for (const d of batch) {
+      if (unacked.has(d.channel)) tryAck(d.channel, d.message, false);
+      else newest.set(d.channel, d.message);
     }
+    for (const [channel, message] of newest) tryAck(channel, message, true);
   }
 }
 
@@ -190,4 +192,15 @@ const closedChannels = new WeakSet<ConfirmChannel>();
 
 function closed(channel: ConfirmChannel): boolean {
   return closedChannels.has(channel);
+}
+
+/** Channels with deliveries deliberately left unacked (a batch given up at shutdown). */
+const unacked = new WeakSet<ConfirmChannel>();
+
+function tryAck(channel: ConfirmChannel, message: ConsumeMessage, allUpTo: boolean): void {
+  try {
+    channel.ack(message, allUpTo);
+  } catch {
+    // The channel closed meanwhile; the broker redelivers and the writes are idempotent.
+  }
 }
