@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { createDataSource } from '@cyborg/database';
+import { OutputIndices } from '@cyborg/jobs';
 import { AmqpConnection, type JobEventLine } from '@cyborg/messaging';
 import {
   cloneTestDatabase,
@@ -238,6 +239,39 @@ describe('callback receiver', () => {
       const properties = Object.values(mapping)[0].mappings.properties ?? {};
       expect(properties['@timestamp']).toEqual({ type: 'date' });
       expect(properties.message).toEqual({ type: 'text' });
+    });
+    it('deletes the indices of jobs older than job_cleaning days, and nothing newer', async () => {
+      const es = search!;
+      // Made by the receiver for the jobs of the partition test above.
+      for (const day of ['2025.03.10', '2025.03.20']) {
+        await waitFor(`the index of ${day}`, () =>
+          es.client.indices.exists({ index: `${es.prefix}-${day}` }),
+        );
+      }
+      await db.query(`UPDATE settings SET value = '10' WHERE key = 'cyborgbackup_job_cleaning'`);
+
+      const dataSource: DataSource = createDataSource(databaseUrl);
+      await dataSource.initialize();
+      try {
+        const indices = new OutputIndices(es.prefix);
+        await new OutputRetention(dataSource, new JobEventWriter(dataSource), {
+          client: es.client,
+          indices,
+        }).run(new Date('2025-03-25T00:00:00Z'));
+      } finally {
+        await dataSource.destroy();
+      }
+
+      const left = await es.client.cat.indices({
+        index: `${es.prefix}-2025.*`,
+        format: 'json',
+        h: 'index',
+      });
+      // 2025-06-01: the job of the partition test above, newer than the cut-off.
+      expect(left.map((i) => i.index).sort()).toEqual([
+        `${es.prefix}-2025.03.20`,
+        `${es.prefix}-2025.06.01`,
+      ]);
     });
   });
 });
