@@ -85,32 +85,39 @@ async function seed(api: TestApi): Promise<{ jobs: { id: number; created: string
   return { jobs };
 }
 
-TestElasticsearch.describe()('log search: Elasticsearch and PostgreSQL', () => {
+/**
+ * The same data in two API instances, one searching with PostgreSQL, one with Elasticsearch
+ * (when TEST_ELASTICSEARCH_URL is set; without it the PostgreSQL side is still checked).
+ */
+describe('log search: PostgreSQL and Elasticsearch', () => {
   let postgres: TestApi;
-  let elastic: TestApi;
-  let es: TestElasticsearch;
+  let elastic: TestApi | null = null;
+  let es: TestElasticsearch | null = null;
   let tokens: { postgres: string; elastic: string };
   let jobs: { id: number; created: string }[];
 
   beforeAll(async () => {
-    es = TestElasticsearch.create();
     postgres = await TestApi.start();
+    ({ jobs } = await seed(postgres));
+    tokens = { postgres: await postgres.login(ADMIN.email, ADMIN.password), elastic: '' };
+    if (!TestElasticsearch.url()) {
+      process.stdout.write('TEST_ELASTICSEARCH_URL is not set: PostgreSQL search only\n');
+
+      return;
+    }
+    es = TestElasticsearch.create();
     elastic = await TestApi.start({
       ELASTICSEARCH_URL: es.url,
       ELASTICSEARCH_INDEX_PREFIX: es.prefix,
     });
-    await seed(postgres);
-    ({ jobs } = await seed(elastic));
+    await seed(elastic);
     // Indexed by the callback receiver's own indexer, from the same lines.
     const indexer = new SearchIndexer(es.client, elastic.dataSource, new OutputIndices(es.prefix));
     await indexer.index(
       jobs.map((job) => ({ jobId: job.id, jobCreated: job.created, lines: linesOf(job.id) })),
     );
     await es.client.indices.refresh({ index: `${es.prefix}-*` });
-    tokens = {
-      postgres: await postgres.login(ADMIN.email, ADMIN.password),
-      elastic: await elastic.login(ADMIN.email, ADMIN.password),
-    };
+    tokens.elastic = await elastic.login(ADMIN.email, ADMIN.password);
   });
 
   afterAll(async () => {
@@ -119,14 +126,15 @@ TestElasticsearch.describe()('log search: Elasticsearch and PostgreSQL', () => {
     await es?.delete();
   });
 
+  /** The PostgreSQL answer, after checking that Elasticsearch (if there) gives the very same. */
   async function both(path: string): Promise<[SearchPage, SearchPage]> {
-    const [a, b] = await Promise.all([
-      postgres.get<SearchPage>(path, tokens.postgres),
-      elastic.get<SearchPage>(path, tokens.elastic),
-    ]);
-    expect([a.status, b.status]).toEqual([200, 200]);
+    const fromPostgres = await postgres.get<SearchPage>(path, tokens.postgres);
+    expect(fromPostgres.status).toBe(200);
+    if (!elastic) return [fromPostgres.body, fromPostgres.body];
+    const fromElastic = await elastic.get<SearchPage>(path, tokens.elastic);
+    expect(fromElastic.status).toBe(200);
 
-    return [a.body, b.body];
+    return [fromPostgres.body, fromElastic.body];
   }
 
   it.each([
@@ -190,7 +198,7 @@ TestElasticsearch.describe()('log search: Elasticsearch and PostgreSQL', () => {
   });
 
   it('refuses bad input with 400 naming the parameter, on both backends', async () => {
-    for (const api of [postgres, elastic]) {
+    for (const api of elastic ? [postgres, elastic] : [postgres]) {
       const token = api === postgres ? tokens.postgres : tokens.elastic;
       const syntax = await api.get('/api/v1/job_events/?search=*%20()%20%22', token);
       const level = await api.get('/api/v1/job_events/?search=disk&level=loud', token);
