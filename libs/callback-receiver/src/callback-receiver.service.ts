@@ -52,9 +52,9 @@ export class CallbackReceiverService implements OnApplicationBootstrap, OnApplic
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // Failures (Elasticsearch down at start) are logged by the task and retried an hour later;
-    // the partitions ingest needs are also made on demand.
-    await this.retention.wake().catch(() => undefined);
+    // Not awaited: a slow Elasticsearch must not hold up the start. Failures are logged by the
+    // task and retried an hour later; the partitions ingest needs are also made on demand.
+    void this.retention.wake().catch(() => undefined);
     this.retention.start();
     const options = { prefetch: PREFETCH, lingerMs: LINGER_MS, retryMs: RETRY_MS };
     this.consumers.push(

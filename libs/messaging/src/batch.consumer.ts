@@ -90,7 +90,7 @@ export class BatchConsumer<K extends RoutingKey> {
     // Queues outside QUEUES (the search indexer's) are declared by their consumer alone.
     await channel.assertQueue(this.queue.name, {
       durable: true,
-      arguments: sharedQueueArguments(this.queue.name),
+      arguments: sharedQueueArguments(this.queue),
     });
     for (const key of this.queue.routingKeys) {
       await channel.bindQueue(this.queue.name, WORK_EXCHANGE, key);
