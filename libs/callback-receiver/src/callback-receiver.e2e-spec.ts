@@ -129,14 +129,16 @@ describe('callback receiver', () => {
     const other = await makeJob();
     const text = 'tab\there, new\nline, back\\slash, CR\r, é ü 漢字, quote " \' end';
     const [line] = lines(1, 1);
-    await publish(other, [{ ...line, stdout: `${text}\u0000`, data: { path: text } }]);
+    await publish(other, [
+      { ...line, stdout: `${text}\u0000`, data: { path: `${text}\u0000`, raw: '\\u0000' } },
+    ]);
     await waitFor('the line', async () => (await stored(other.id)).length === 1);
 
     const { rows } = await db.query<{ stdout: string; event_data: unknown }>(
       'SELECT stdout, event_data FROM job_events WHERE job_id = $1',
       [other.id],
     );
-    expect(rows).toEqual([{ stdout: text, event_data: { path: text } }]);
+    expect(rows).toEqual([{ stdout: text, event_data: { path: text, raw: '\\u0000' } }]);
   });
 
   it('skips the lines PostgreSQL refuses and keeps the rest of their batch', async () => {

@@ -63,7 +63,7 @@ function* copyText(rows: Row[]): Generator<string> {
  * on (job, counter, job_created), so a redelivered line is never stored twice.
  *
  * A batch that PostgreSQL rejects for its data (a line of a job deleted
- * meanwhile, a NUL byte...) is split in halves until the bad lines are alone;
+ * meanwhile, a value it cannot take...) is split in halves until the bad lines are alone;
  * those are logged and skipped, the rest is stored. A batch that fails because
  * the database is unreachable is thrown back whole, for the consumer to retry.
  */
@@ -95,7 +95,9 @@ export class JobEventWriter {
           event: line.event,
           // PostgreSQL text cannot hold NUL; a stray one must not cost the line.
           stdout: line.stdout.replaceAll('\0', ''),
-          data: JSON.stringify(line.data ?? {}).replaceAll('\\u0000', ''),
+          data: JSON.stringify(line.data ?? {}, (_key, value: unknown) =>
+            typeof value === 'string' ? value.replaceAll('\0', '') : value,
+          ),
           created: line.created,
         });
       }
