@@ -7,6 +7,11 @@ import { listRequest, toPage } from '../common/resource.service';
 import { serializeJobEvent } from './job.serializer';
 import { JobEventsService } from './job-events.service';
 
+/** `?search=` with something in it; an empty one lists, as before. */
+function isSearch(query: Record<string, unknown>): boolean {
+  return query.search !== undefined && query.search !== '';
+}
+
 /** The lines of output jobs wrote, one event per line, in `counter` order. */
 @ApiTags('job_events')
 @Controller('api/v1')
@@ -17,7 +22,7 @@ export class JobEventsController {
   @Get('job_events')
   async list(@Req() req: Request) {
     const request = listRequest(req);
-    if (request.query.search !== undefined) return this.events.search(request);
+    if (isSearch(request.query)) return this.events.search(request);
 
     return toPage(await this.events.list(request), serializeJobEvent);
   }
@@ -30,7 +35,7 @@ export class JobEventsController {
   @Get('jobs/:id/job_events')
   async listOfJob(@Param('id', IdPipe) id: number, @Req() req: Request) {
     const request = listRequest(req);
-    if (request.query.search !== undefined) return this.events.search(request, id);
+    if (isSearch(request.query)) return this.events.search(request, id);
 
     return toPage(await this.events.listOfJob(id, request), serializeJobEvent);
   }

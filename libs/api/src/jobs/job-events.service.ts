@@ -22,6 +22,7 @@ export class JobEventsService extends ResourceService<JobEventEntity> {
       stdout: { path: 'event.stdout', type: 'string', orderable: false },
       created: { path: 'event.created', type: 'date' },
     },
+    // Not reached: `?search=` goes to the log search (JobEventsController).
     search: ['stdout'],
     defaultOrder: 'counter',
   };
