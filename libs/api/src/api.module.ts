@@ -15,6 +15,7 @@ import { ClientsService } from './clients/clients.service';
 import { SecretsService } from './common/secrets.service';
 import { JobEventsController } from './jobs/job-events.controller';
 import { JobEventsService } from './jobs/job-events.service';
+import { LogSearchService } from './jobs/log-search.service';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { PolicyLaunchController } from './jobs/policy-launch.controller';
@@ -32,6 +33,7 @@ import { SettingsService } from './settings/settings.service';
 import { TokensController } from './tokens/tokens.controller';
 import { KnownHostsController } from './known-hosts/known-hosts.controller';
 import { RestoreController } from './restore/restore.controller';
+import { JobOutputListener } from './live/job-output.listener';
 import { JobStatusListener } from './live/job-status.listener';
 import { LiveGateway } from './live/live.gateway';
 import { AdminSeeder } from './users/admin.seeder';
@@ -62,7 +64,9 @@ import { UsersService } from './users/users.service';
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     JobStatusListener,
+    JobOutputListener,
     LiveGateway,
+    LogSearchService,
     AuthService,
     TokenService,
     PasswordService,

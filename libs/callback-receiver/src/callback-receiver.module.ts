@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 
+import { CallbackReceiverService } from './callback-receiver.service';
+import { JobEventWriter } from './job-event.writer';
+
 /**
- * Stores the output lines executors publish, in PostgreSQL and Elasticsearch.
- *
- * Not built yet: the job pipeline (RabbitMQ topology, scheduler, task manager,
- * executor, output and e-mail) comes after the foundation. Until then this
- * module holds the service's place, so each process already starts, migrates
- * the database and runs in its own process or in the all-in-one process.
+ * Stores the output lines executors publish (`job.events`) in PostgreSQL and,
+ * when ELASTICSEARCH_URL is set, in Elasticsearch. Its consumers ack in
+ * batches, so it does not go through the per-message AmqpTransport: processes
+ * running it list no queue for it in `runProcess`.
  */
-@Module({})
+@Module({ providers: [JobEventWriter, CallbackReceiverService], exports: [JobEventWriter] })
 export class CallbackReceiverModule {}

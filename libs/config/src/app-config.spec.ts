@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/cyborgbackup',
       amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
       elasticsearchUrl: null,
+      elasticsearchIndexPrefix: 'cyborg-job-events',
       secretKey: SECRET,
       port: 8000,
       logLevel: 'log',

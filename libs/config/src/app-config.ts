@@ -9,6 +9,7 @@ export interface AppConfig {
   databaseUrl: string;
   amqpUrl: string;
   elasticsearchUrl: string | null;
+  elasticsearchIndexPrefix: string;
   secretKey: string;
   port: number;
   logLevel: LogLevel;
@@ -103,6 +104,21 @@ export const VARIABLES: { [K in keyof AppConfig]: Variable<K> } = {
     description: 'Elasticsearch 8 URL; when unset, job output is searched with PostgreSQL',
     secret: false,
     parse: url(['http', 'https']),
+  },
+  elasticsearchIndexPrefix: {
+    key: 'elasticsearchIndexPrefix',
+    env: 'ELASTICSEARCH_INDEX_PREFIX',
+    description:
+      'Start of the names of the job output indices (`<prefix>-YYYY.MM.DD`) and of their template',
+    secret: false,
+    default: 'cyborg-job-events',
+    parse: (raw) => {
+      if (!/^[a-z0-9][a-z0-9_.-]{0,100}$/.test(raw)) {
+        throw new Error('must be lower-case letters, digits, ".", "_" or "-"');
+      }
+
+      return raw;
+    },
   },
   secretKey: {
     key: 'secretKey',

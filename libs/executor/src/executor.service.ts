@@ -17,6 +17,7 @@ import { enqueue } from '@cyborg/messaging';
 
 import { BorgRunner } from './borg/borg.runner';
 import type { JobRunner } from './job-runner';
+import { OutputPublisher } from './output.publisher';
 import { SimulatedRunner } from './simulated.runner';
 
 /** How long a claim on a job holds without a heartbeat. */
@@ -50,6 +51,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(OutputPublisher) private readonly output: OutputPublisher,
   ) {
     this.runner =
       config.executorSimulateMs === null
@@ -167,24 +169,16 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     let counter = await this.lastCounter(job.id);
     let outcome: FinalOutcome;
     try {
-      {
-        outcome = await this.runner.run(job, {
-          signal: controller.signal,
-          emit: async (line, event = 'verbose', data = {}) => {
-            counter++;
-            await this.dataSource.query(
-              `INSERT INTO job_events (job_id, counter, event, stdout, event_data) VALUES ($1, $2, $3, $4, $5)
-               ON CONFLICT (job_id, counter) DO NOTHING`,
-              [job.id, counter, event, line, JSON.stringify(data)],
-            );
-          },
-          markWorkStarted: async () => {
-            await this.dataSource.query('UPDATE jobs SET work_started = true WHERE id = $1', [
-              job.id,
-            ]);
-          },
-        });
-      }
+      outcome = await this.runner.run(job, {
+        signal: controller.signal,
+        emit: (line, event = 'verbose', data = {}) =>
+          this.output.emit(job, { counter: ++counter, event, stdout: line, data }),
+        markWorkStarted: async () => {
+          await this.dataSource.query('UPDATE jobs SET work_started = true WHERE id = $1', [
+            job.id,
+          ]);
+        },
+      });
     } catch (error) {
       const reason =
         controller.signal.reason instanceof JobStopped ? controller.signal.reason.message : null;
@@ -201,6 +195,8 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       clearTimeout(timeout);
       this.running.delete(job.id);
     }
+    // The end of a job is reported only once all its output is with the broker.
+    await this.output.flush(job.id);
     await this.finish(job.id, outcome);
   }
 

@@ -4,3 +4,4 @@ export * from './job-runner';
 export * from './borg/client-probe';
 export * from './borg/vm-providers';
 export * from './borg/borg-host';
+export * from './output.publisher';

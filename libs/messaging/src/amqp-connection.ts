@@ -74,7 +74,7 @@ export async function declareTopology(channel: ConfirmChannel): Promise<void> {
     if (queue.kind !== 'shared') continue;
     await channel.assertQueue(queue.name, {
       durable: true,
-      arguments: sharedQueueArguments(queue.name),
+      arguments: sharedQueueArguments(queue),
     });
     for (const key of queue.routingKeys) await channel.bindQueue(queue.name, WORK_EXCHANGE, key);
     const dead = deadLetterQueue(queue.name);

@@ -4,3 +4,4 @@ export * from './messages';
 export * from './messaging.module';
 export * from './outbox';
 export * from './topology';
+export * from './batch.consumer';

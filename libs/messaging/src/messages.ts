@@ -13,6 +13,31 @@ export interface MessageMap {
   'job.status': { jobId: number; status: JobStatus; executor: string };
   /** An operator asked to stop a running job; every executor hears it, the holder acts. */
   'job.cancel': { jobId: number };
+  /**
+   * Output lines of one job, in counter order. The executor buffers lines for a
+   * few milliseconds and sends them as one message; (job, counter) identifies a
+   * line, so a redelivered message changes nothing.
+   */
+  'job.events': JobEventsPayload;
+}
+
+export interface JobEventsPayload {
+  jobId: number;
+  /** The job's `created`, ISO 8601: the partition key of its lines. */
+  jobCreated: string;
+  lines: JobEventLine[];
+}
+
+export interface JobEventLine {
+  /** 1, 2, 3... per job. */
+  counter: number;
+  /** When the executor read the line, ISO 8601. */
+  created: string;
+  /** Kind of line: `verbose`, or borg's JSON type (`log_message`, `archive_progress`...). */
+  event: string;
+  stdout: string;
+  /** borg's JSON fields for the line: levelname, msgid, progress... */
+  data: Record<string, unknown>;
 }
 
 export type RoutingKey = keyof MessageMap;

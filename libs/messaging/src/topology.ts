@@ -17,6 +17,13 @@ export interface QueueSpec {
    * `broadcast`: one exclusive queue per process, so every process sees every message.
    */
   kind: 'shared' | 'broadcast';
+  /**
+   * No delivery limit: for queues whose consumer never nacks a message it can parse and retries
+   * failures in place (job output). A long outage of the store returns held messages to the
+   * queue again and again (RabbitMQ's consumer timeout, broker restarts); with a limit, they
+   * would end up dead-lettered.
+   */
+  unlimitedDeliveries?: boolean;
 }
 
 export const QUEUES = {
@@ -31,17 +38,37 @@ export const QUEUES = {
     routingKeys: ['job.cancel'],
     kind: 'broadcast',
   },
+  callbackReceiver: {
+    name: 'cyborg.callback-receiver',
+    routingKeys: ['job.events'],
+    kind: 'shared',
+    unlimitedDeliveries: true,
+  },
 } as const satisfies Record<string, QueueSpec>;
+
+/**
+ * Second copy of every `job.events` message, for the Elasticsearch indexer.
+ * Declared only by the indexer (so only when ELASTICSEARCH_URL is set), never
+ * with the rest of the topology: without a consumer it would only grow. While
+ * Elasticsearch is down it holds the backlog. Delete it by hand when turning
+ * Elasticsearch off for good.
+ */
+export const SEARCH_INDEX_QUEUE = {
+  name: 'cyborg.search-indexer',
+  routingKeys: ['job.events'],
+  kind: 'shared',
+  unlimitedDeliveries: true,
+} as const satisfies QueueSpec;
 
 export type QueueName = keyof typeof QUEUES;
 
 /** Arguments of a shared queue: durable quorum queue, bounded redelivery, then dead letter. */
-export function sharedQueueArguments(queue: string): Record<string, unknown> {
+export function sharedQueueArguments(queue: QueueSpec): Record<string, unknown> {
   return {
     'x-queue-type': 'quorum',
-    'x-delivery-limit': DELIVERY_LIMIT,
+    ...(queue.unlimitedDeliveries ? {} : { 'x-delivery-limit': DELIVERY_LIMIT }),
     'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
-    'x-dead-letter-routing-key': queue,
+    'x-dead-letter-routing-key': queue.name,
   };
 }
 

@@ -154,6 +154,7 @@ describe('job pipeline', () => {
     await start('api-gateway', { PORT: port });
     apiUrl = `http://127.0.0.1:${port}`;
     await start('task-manager');
+    await start('callback-receiver');
     await start('executor');
     await start('executor');
     const login = await fetch(`${apiUrl}/api/token/obtain/`, {
@@ -234,11 +235,16 @@ describe('job pipeline', () => {
 
     expect(rows).toHaveLength(30);
     expect(rows.filter((j) => j.status !== 'successful')).toEqual([]);
-    const runs = await db.query<{ job_id: number; runs: number }>(
-      `SELECT job_id, count(*)::int AS runs FROM job_events
-       WHERE job_id = ANY($1) AND stdout LIKE 'simulated %' GROUP BY job_id`,
-      [rows.map((j) => j.id)],
-    );
+    // Output reaches job_events through the callback receiver, shortly after the jobs end.
+    const runs = await waitFor('the first line of every job', async () => {
+      const found = await db.query<{ job_id: number; runs: number }>(
+        `SELECT job_id, count(*)::int AS runs FROM job_events
+         WHERE job_id = ANY($1) AND stdout LIKE 'simulated %' GROUP BY job_id`,
+        [rows.map((j) => j.id)],
+      );
+
+      return found.rows.length === 30 ? found : null;
+    });
     expect(runs.rows).toHaveLength(30);
     expect(runs.rows.filter((r) => r.runs !== 1)).toEqual([]);
     expect(overlaps(rows, 'repository_id')).toEqual([]);

@@ -16,7 +16,7 @@ export interface ListRequest {
   query: Record<string, unknown>;
 }
 
-function pageUrl(request: ListRequest, page: number): string {
+export function pageUrl(request: ListRequest, page: number): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(request.query)) {
     if (key === 'page') continue;

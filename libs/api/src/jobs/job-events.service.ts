@@ -1,11 +1,13 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 
 import { JobEntity, JobEventEntity } from '@cyborg/database';
 
 import { ListSpec } from '../common/list-query';
-import { ListRequest, ResourceService } from '../common/resource.service';
+import { ListRequest, Page, pageUrl, ResourceService } from '../common/resource.service';
+import { parseLogSearch } from './log-search.query';
+import { LogHit, LogSearchService } from './log-search.service';
 
 @Injectable()
 export class JobEventsService extends ResourceService<JobEventEntity> {
@@ -20,6 +22,7 @@ export class JobEventsService extends ResourceService<JobEventEntity> {
       stdout: { path: 'event.stdout', type: 'string', orderable: false },
       created: { path: 'event.created', type: 'date' },
     },
+    // Not reached: `?search=` goes to the log search (JobEventsController).
     search: ['stdout'],
     defaultOrder: 'counter',
   };
@@ -27,8 +30,29 @@ export class JobEventsService extends ResourceService<JobEventEntity> {
   constructor(
     @InjectRepository(JobEventEntity) events: Repository<JobEventEntity>,
     @InjectRepository(JobEntity) private readonly jobs: Repository<JobEntity>,
+    @Inject(LogSearchService) private readonly logSearch: LogSearchService,
   ) {
     super(events);
+  }
+
+  /**
+   * `?search=`: the log search (Elasticsearch or PostgreSQL, see LogSearchService) over all
+   * jobs, or over one job's lines when `jobId` is given (404 when there is no such job).
+   */
+  async search(request: ListRequest, jobId: number | null = null): Promise<Page<LogHit>> {
+    if (jobId !== null && !(await this.jobs.existsBy({ id: jobId }))) {
+      throw new NotFoundException('Not found.');
+    }
+    const query = parseLogSearch(request.query, jobId);
+    const { count, hits } = await this.logSearch.find(query);
+    const lastPage = Math.max(1, Math.ceil(count / query.pageSize));
+
+    return {
+      count,
+      next: query.page < lastPage ? pageUrl(request, query.page + 1) : null,
+      previous: query.page > 1 ? pageUrl(request, query.page - 1) : null,
+      results: hits,
+    };
   }
 
   /** The events of one job; 404 when there is no such job. */

@@ -184,8 +184,8 @@ describe('Jobs API', () => {
   async function insertEvents(jobId: number, lines: [number, string, string?][]): Promise<void> {
     for (const [counter, stdout, event] of lines) {
       await sql(
-        `INSERT INTO job_events (job_id, counter, stdout, event, event_data)
-         VALUES ($1, $2, $3, $4, $5)`,
+        `INSERT INTO job_events (job_id, job_created, counter, stdout, event, event_data)
+         SELECT $1, created, $2, $3, $4, $5 FROM jobs WHERE id = $1`,
         [jobId, counter, stdout, event ?? 'verbose', JSON.stringify({ line: counter })],
       );
     }

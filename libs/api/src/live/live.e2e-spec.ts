@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 
+import { JobEventWriter } from '@cyborg/callback-receiver';
 import { ADMIN, TestApi, waitFor } from '@cyborg/testing';
 
 type Message = Record<string, unknown>;
@@ -82,5 +83,49 @@ describe('live job status over the WebSocket', () => {
     expect(messages.slice(1)).toEqual([
       expect.objectContaining({ unified_job_id: mine.id, status: 'running' }),
     ]);
+  });
+
+  it("streams a watched job's stored lines in batches of at most 100, skipping ahead to the newest", async () => {
+    const [job] = await api.dataSource.query<{ id: number; created: Date }[]>(
+      `INSERT INTO jobs (name, status) VALUES ('chatty', 'running') RETURNING id, created`,
+    );
+    const { socket, messages } = await connect(api, token);
+    socket.send(JSON.stringify({ groups: { job_events: [job.id] } }));
+    await waitFor('the subscription', async () => messages.length > 0);
+
+    // The callback receiver's writer: it stores the lines and notifies the API.
+    const writer = new JobEventWriter(api.dataSource);
+    for (let batch = 0; batch < 20; batch++) {
+      const lines = Array.from({ length: 100 }, (_, i) => ({
+        counter: batch * 100 + i + 1,
+        created: new Date().toISOString(),
+        event: 'verbose',
+        stdout: `line ${batch * 100 + i + 1}`,
+        data: {},
+      }));
+      await writer.write([{ jobId: job.id, jobCreated: job.created.toISOString(), lines }]);
+    }
+    const output = () =>
+      messages.filter((m) => m.type === 'job_output') as unknown as {
+        unified_job_id: number;
+        lines: { counter: number; stdout: string }[];
+        skipped: number;
+      }[];
+    await waitFor('the newest line', async () =>
+      output().some((m) => m.lines.some((l) => l.counter === 2_000)),
+    );
+    socket.close();
+
+    const batches = output();
+    const counters = batches.flatMap((b) => b.lines.map((l) => l.counter));
+    const first = counters[0];
+    expect(batches.every((b) => b.unified_job_id === job.id && b.lines.length <= 100)).toBe(true);
+    expect(counters).toEqual([...counters].sort((a, b) => a - b));
+    expect(new Set(counters).size).toBe(counters.length);
+    // Every line from the first one sent is either sent or counted as skipped.
+    expect(counters.length + batches.reduce((n, b) => n + b.skipped, 0)).toBe(2_000 - first + 1);
+    expect(batches.find((b) => b.lines.some((l) => l.counter === 2_000))?.lines.at(-1)).toEqual(
+      expect.objectContaining({ counter: 2_000, stdout: 'line 2000' }),
+    );
   });
 });

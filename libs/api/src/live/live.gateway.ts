@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-import { Logger } from '@nestjs/common';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   type OnGatewayConnection,
   type OnGatewayDisconnect,
@@ -9,6 +9,8 @@ import {
 import type { WebSocket } from 'ws';
 
 import { TokenService } from '../auth/token.service';
+import { JobOutputListener } from './job-output.listener';
+import { type OutputBatch, JobOutputStreams } from './job-output.streams';
 import { type JobStatusChange, JobStatusListener } from './job-status.listener';
 
 /** Close code for a connection without a valid access token. */
@@ -24,18 +26,31 @@ interface Subscriptions {
  * connects. A client says what it wants with
  * `{"groups": {"jobs": ["status_changed"], "job_events": [42]}}`, and then
  * receives `{"group_name": "jobs", "type": "job", "unified_job_id": 42, "status": ...}`
- * for every status change it asked for.
+ * for every status change it asked for, and, for the jobs listed in `job_events`,
+ * `{"group_name": "job_events", "type": "job_output", "unified_job_id": 42, "lines": [...], "skipped": 0}`
+ * as their output is stored, at most four batches a second per job.
  */
 @WebSocketGateway({ path: '/websocket' })
-export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect {
+export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('Live');
   private readonly clients = new Map<WebSocket, Subscriptions>();
+  private readonly output: JobOutputStreams;
 
   constructor(
     private readonly tokens: TokenService,
     listener: JobStatusListener,
+    output: JobOutputListener,
   ) {
     listener.subscribe((change) => this.broadcast(change));
+    this.output = new JobOutputStreams(
+      (job, after, upTo) => output.read(job, after, upTo),
+      (batch) => this.sendOutput(batch),
+    );
+    output.subscribe((job, counter) => this.output.stored(job, counter, this.watched(job)));
+  }
+
+  onModuleDestroy(): void {
+    this.output.stop();
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
@@ -81,6 +96,31 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect {
           error: 'Send {"groups": {"jobs": ["status_changed"], "job_events": [ids]}}.',
         }),
       );
+    }
+  }
+
+  private watched(jobId: number): boolean {
+    for (const subscriptions of this.clients.values()) {
+      if (subscriptions.jobIds.has(jobId)) return true;
+    }
+
+    return false;
+  }
+
+  /** New lines of a job, to those watching it (rate-limited per job by JobOutputStreams). */
+  private sendOutput(batch: OutputBatch): void {
+    const message = JSON.stringify({
+      group_name: 'job_events',
+      type: 'job_output',
+      unified_job_id: batch.job,
+      lines: batch.lines,
+      skipped: batch.skipped,
+    });
+    for (const [socket, subscriptions] of this.clients) {
+      if (!subscriptions.jobIds.has(batch.job)) continue;
+      socket.send(message, (error) => {
+        if (error) this.logger.debug(`dropped live output: ${error.message}`);
+      });
     }
   }
 

@@ -157,13 +157,18 @@ describe('a policy launched through the API', () => {
     ]);
     const backup = first[2];
     expect(backup.archive_name).toMatch(/^folders-127\.0\.0\.2-/);
-    const events = await call<{ results: { stdout: string }[] }>(
-      'GET',
-      `/api/v1/jobs/${backup.id}/job_events/?page_size=200`,
-    );
-    expect(events.body.results.map((e) => e.stdout)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Archive folders-127\.0\.0\.2-.*: 20 files/)]),
-    );
+    // Output reaches PostgreSQL through the callback receiver, a moment after the job ends.
+    const summary = await waitFor('the backup summary line', async () => {
+      const events = await call<{ results: { stdout: string }[] }>(
+        'GET',
+        `/api/v1/jobs/${backup.id}/job_events/?page_size=200`,
+      );
+
+      return events.body.results.find((e) =>
+        /^Archive folders-127\.0\.0\.2-.*: 20 files/.test(e.stdout),
+      );
+    });
+    expect(summary).toBeDefined();
     const sizes = await call<{ original_size: number }>(
       'GET',
       `/api/v1/repositories/${repository.body.id}/`,
