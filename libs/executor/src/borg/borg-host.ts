@@ -218,7 +218,7 @@ export class BorgHosts {
     session: SshSession,
     script: string,
     context: RunContext,
-    options: Pick<RunOptions, 'stdin' | 'onStdout' | 'onStdoutLine'> & {
+    options: Pick<RunOptions, 'stdin' | 'onStdout' | 'onStdoutLine' | 'onExit'> & {
       emitStdout?: boolean;
     } = {},
   ): Promise<RunResult> {
@@ -227,6 +227,7 @@ export class BorgHosts {
       stdin: options.stdin,
       signal: context.signal,
       onStdout: options.onStdout,
+      onExit: options.onExit,
       onStdoutLine:
         options.onStdoutLine ?? (options.emitStdout ? (line) => context.emit(line) : undefined),
       onStderrLine: async (line) => {

@@ -34,6 +34,8 @@ export interface RunOptions {
   onStdoutLine?: (line: string) => Promise<void> | void;
   /** Receives the raw stdout stream instead; the promise must settle when it is consumed. */
   onStdout?: (stdout: Readable) => Promise<void>;
+  /** Told the exit code as soon as the script ends, before its output is fully consumed. */
+  onExit?: (code: number) => void;
 }
 
 export interface RunResult {
@@ -155,6 +157,7 @@ export class SshSession {
         channel.once('exit', (code: number | null) => resolve(code ?? 255));
         channel.once('close', () => resolve(255));
       });
+      void exit.then((code) => options.onExit?.(code));
       const stderr = (async () => {
         for await (const text of createInterface({ input: channel.stderr, crlfDelay: Infinity })) {
           if (pgid === null && text.startsWith(PGID_MARK)) {
