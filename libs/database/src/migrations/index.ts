@@ -2,6 +2,7 @@ import { InitialSchema1796311220457 } from './1796311220457-InitialSchema';
 import { SeedSettings1796311230000 } from './1796311230000-SeedSettings';
 import { JobPipeline1796311989548 } from './1796311989548-JobPipeline';
 import { JobStatusNotify1796312100000 } from './1796312100000-JobStatusNotify';
+import { Catalog1796320017124 } from './1796320017124-Catalog';
 
 /** Every migration, oldest first. Never edit one that has been released; add a new one. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   SeedSettings1796311230000,
   JobPipeline1796311989548,
   JobStatusNotify1796312100000,
+  Catalog1796320017124,
 ];
