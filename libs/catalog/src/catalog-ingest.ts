@@ -46,7 +46,7 @@ export async function ingestArchiveListing(
   // Observed now so that an early failure of the source is not an unhandled rejection.
   const sourceDone = options.sourceDone?.then(
     () => null,
-    (error: unknown) => error,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
   );
   const [{ id }] = await dataSource.query<{ id: number }[]>(
     `SELECT nextval(pg_get_serial_sequence('catalog_archives', 'id'))::int AS id`,

@@ -16,7 +16,8 @@ export interface ListRequest {
   query: Record<string, unknown>;
 }
 
-function pageUrl(request: ListRequest, page: number): string {
+/** The URL of another page of the same list. */
+export function pageUrl(request: ListRequest, page: number): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(request.query)) {
     if (key === 'page') continue;
