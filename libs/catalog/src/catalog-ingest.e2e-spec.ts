@@ -123,7 +123,10 @@ describe('Catalog ingest and lifecycle (real borg, real PostgreSQL)', () => {
       `SELECT name, job_id, repository_id, entries::int, archive_time FROM catalog_archives`,
     );
 
-    expect(result).toEqual({ entries: 6 });
+    expect(result).toEqual({
+      entries: 6,
+      seconds: { load: expect.any(Number), index: expect.any(Number), swap: expect.any(Number) },
+    });
     expect(rows.map((r) => [r.path, r.parent, r.type])).toEqual([
       ['srv', '', 'd'],
       ['srv/www', 'srv', 'd'],

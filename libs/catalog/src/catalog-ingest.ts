@@ -17,6 +17,12 @@ export interface ArchiveTarget {
   archiveTime?: Date;
 }
 
+/** What an ingest stored, and where its time went (the load overlaps borg's listing). */
+export interface IngestResult {
+  entries: number;
+  seconds: { load: number; index: number; swap: number };
+}
+
 export interface IngestOptions {
   /**
    * Settles when the program writing the listing has ended: rejects when borg
@@ -42,7 +48,7 @@ export async function ingestArchiveListing(
   input: NodeJS.ReadableStream,
   target: ArchiveTarget,
   options: IngestOptions = {},
-): Promise<{ entries: number }> {
+): Promise<IngestResult> {
   // Observed now so that an early failure of the source is not an unhandled rejection.
   const sourceDone = options.sourceDone?.then(
     () => null,
@@ -54,6 +60,8 @@ export async function ingestArchiveListing(
   const table = partitionName(id);
   const runner = dataSource.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
+
+  const clock = stopwatch();
 
   try {
     await runner.startTransaction();
@@ -71,17 +79,33 @@ export async function ingestArchiveListing(
     const failure = await sourceDone;
     if (failure) throw failure;
 
+    const load = clock();
+
     await indexPartition(runner, table);
+    const index = clock();
     await swapIn(runner, id, target, rows.entries);
     await runner.commitTransaction();
 
-    return { entries: rows.entries };
+    return { entries: rows.entries, seconds: { load, index, swap: clock() } };
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
     throw error;
   } finally {
     await runner.release();
   }
+}
+
+/** Seconds since the previous call (or since it was made). */
+function stopwatch(): () => number {
+  let last = performance.now();
+
+  return () => {
+    const now = performance.now();
+    const seconds = (now - last) / 1000;
+    last = now;
+
+    return Math.round(seconds * 1000) / 1000;
+  };
 }
 
 /**

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   const started = performance.now();
   try {
-    const { entries } = await ingestArchiveListing(dataSource, process.stdin, {
+    const { entries, seconds: phases } = await ingestArchiveListing(dataSource, process.stdin, {
       repositoryId: Number(repositoryId),
       clientId: null,
       policyId: null,
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     });
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(
-      `${JSON.stringify({ entries, seconds, peak_rss_mib: peakRssMiB(), max_rss_mib: process.resourceUsage().maxRSS / 1024 })}\n`,
+      `${JSON.stringify({ entries, seconds, phases, peak_rss_mib: peakRssMiB(), max_rss_mib: process.resourceUsage().maxRSS / 1024 })}\n`,
     );
   } finally {
     await dataSource.destroy();

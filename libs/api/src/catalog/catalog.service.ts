@@ -13,8 +13,6 @@ import type { EntryRow } from './catalog.serializer';
  * one place a request can ask PostgreSQL for much work; this bounds it.
  */
 const CATALOG_STATEMENT_TIMEOUT = '5s';
-/** Finds count matches up to here, then say "at least". */
-const FIND_COUNT_CAP = 10_000;
 
 /** Filters that apply to the archive, mapped to the archives list's own field names. */
 const ARCHIVE_FIELDS: Record<string, string> = {
@@ -165,7 +163,7 @@ export class CatalogService {
   }
 
   /** Every version of a path, or of the paths matching a pattern, newest archive first. */
-  async find(query: FindQuery): Promise<{ count: number; capped: boolean; results: EntryRow[] }> {
+  async find(query: FindQuery): Promise<{ count: number; results: EntryRow[] }> {
     const params: unknown[] = [];
     const where: string[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
@@ -192,19 +190,16 @@ export class CatalogService {
     const regexParams = query.regex ? [query.regex.param] : [];
 
     return this.bounded(regexParams, async (manager) => {
-      const [{ count }] = await manager.query<{ count: number }[]>(
-        `SELECT count(*)::int AS count FROM
-           (SELECT 1 FROM catalog_entries e WHERE ${condition} LIMIT ${FIND_COUNT_CAP + 1}) m`,
-        params,
-      );
-      const results = await manager.query<EntryRow[]>(
-        `${SELECT_ENTRY} WHERE ${condition}
+      // One pass over the matches: the window counts them all while the page is cut.
+      const rows = await manager.query<(EntryRow & { total: number })[]>(
+        `${SELECT_ENTRY.replace('SELECT ', 'SELECT count(*) OVER ()::int AS total, ')}
+         WHERE ${condition}
          ORDER BY a.archive_time DESC NULLS LAST, a.id DESC, e.path
          LIMIT ${param(query.pageSize)} OFFSET ${param((query.page - 1) * query.pageSize)}`,
         params,
       );
 
-      return { count: Math.min(count, FIND_COUNT_CAP), capped: count > FIND_COUNT_CAP, results };
+      return { count: rows[0]?.total ?? 0, results: rows };
     });
   }
 

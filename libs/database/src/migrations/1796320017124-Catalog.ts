@@ -54,7 +54,9 @@ export class Catalog1796320017124 implements MigrationInterface {
     );
     // Ids grow with the position in the listing, so a BRIN index finds one in a few pages
     // for almost nothing, where a primary key would add a B-tree build to every ingest.
-    await runner.query(`CREATE INDEX "catalog_entries_id_idx" ON "catalog_entries" USING brin ("id")`);
+    await runner.query(
+      `CREATE INDEX "catalog_entries_id_idx" ON "catalog_entries" USING brin ("id")`,
+    );
     await runner.query(
       `CREATE INDEX "catalog_entries_browse_idx" ON "catalog_entries" ("parent", "path")`,
     );
