@@ -130,6 +130,14 @@ describe('Catalog API', () => {
 
   afterAll(() => api.stop());
 
+  it('are listed in the API index', async () => {
+    expect((await api.get('/api/v1/', user)).body).toMatchObject({
+      catalogs: '/api/v1/catalogs/',
+      escatalogs: '/api/v1/escatalogs/',
+      archives: '/api/v1/archives/',
+    });
+  });
+
   describe('/api/v1/catalogs/', () => {
     it("lists entries with the original's fields, to any logged-in user", async () => {
       const response = await api.get<Page<Entry>>(
