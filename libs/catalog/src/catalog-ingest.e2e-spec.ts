@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 
 import type { DataSource } from 'typeorm';
 
@@ -233,10 +233,40 @@ describe('Catalog ingest and lifecycle (real borg, real PostgreSQL)', () => {
     expect(await forgetArchives(dataSource, repositoryId, [])).toBe(0);
   });
 
+  it('lets a prune drop partitions while another archive is being loaded', async () => {
+    const listing = new PassThrough();
+    const ingest = ingestArchiveListing(dataSource, listing, {
+      repositoryId,
+      clientId: null,
+      policyId: null,
+      jobId: null,
+      archiveName: 'third',
+    });
+    listing.write('{"path": "big", "type": "d"}\n');
+    // Wait until the load has its table and is waiting for more of the listing.
+    for (let loading = false; !loading;) {
+      // Its table is not visible outside its transaction yet; its COPY statement is.
+      const rows = await dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND query LIKE 'COPY "catalog\\_entries\\_%'`,
+      );
+      loading = rows[0].n > 0;
+      if (!loading) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    // With the load holding a lock on catalog_entries, this would wait for the listing's end.
+    expect(await forgetArchives(dataSource, otherRepositoryId, ['first'])).toBe(1);
+    listing.end('{"path": "big/file", "type": "-"}\n');
+    expect(await ingest).toMatchObject({ entries: 2 });
+    expect(await catalogedArchiveNames(dataSource, repositoryId)).toEqual(
+      new Set(['second', 'third']),
+    );
+  });
+
   it("drops a repository's partitions when the repository is deleted", async () => {
     await dataSource.query(`DELETE FROM repositories WHERE id = $1`, [repositoryId]);
 
-    expect(await partitions()).toHaveLength(1);
+    expect(await partitions()).toEqual([]);
     expect(await catalogedArchiveNames(dataSource, repositoryId)).toEqual(new Set());
   });
 });

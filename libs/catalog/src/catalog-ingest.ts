@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, QueryRunner } from 'typeorm';
 
-import { ENTRIES_TABLE, partitionName } from './catalog-schema';
+import { ENTRIES_TABLE, ENTRY_COLUMNS_DDL, partitionName } from './catalog-schema';
 import { COPY_COLUMNS, ListingToCopyRows } from './listing-parser';
 
 /** Where a listing comes from; stored on the archive row, not on every entry. */
@@ -69,7 +69,8 @@ export async function ingestArchiveListing(
     await runner.query(`SET LOCAL statement_timeout = 0`);
     await runner.query(`SET LOCAL TIME ZONE 'UTC'`);
     await runner.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-    await runner.query(`CREATE TABLE "${table}" (LIKE "${ENTRIES_TABLE}" INCLUDING DEFAULTS)`);
+    // Nothing touches catalog_entries itself before the swap (see ENTRY_COLUMNS_DDL).
+    await runner.query(`CREATE TABLE "${table}" (${ENTRY_COLUMNS_DDL})`);
 
     const rows = new ListingToCopyRows(id);
     const copy = client.query(

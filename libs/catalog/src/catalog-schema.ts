@@ -7,6 +7,26 @@
 export const ENTRIES_TABLE = 'catalog_entries';
 
 /**
+ * The columns of `catalog_entries` exactly as the migration `Catalog` made
+ * them: a new partition is created from this rather than with
+ * `LIKE catalog_entries`, which would lock the partitioned table for the
+ * whole load and so hold up any prune (DROP of a partition) for that long.
+ * ATTACH refuses a table whose columns differ, so a drift cannot go unseen.
+ */
+export const ENTRY_COLUMNS_DDL = `
+  "id" bigint NOT NULL,
+  "size" bigint NOT NULL DEFAULT 0,
+  "mtime" timestamptz,
+  "archive_id" integer NOT NULL,
+  "healthy" boolean NOT NULL DEFAULT true,
+  "type" character(1) NOT NULL,
+  "path" text COLLATE "C" NOT NULL,
+  "parent" text COLLATE "C",
+  "mode" text NOT NULL DEFAULT '',
+  "owner" text NOT NULL DEFAULT '',
+  "group" text NOT NULL DEFAULT ''`;
+
+/**
  * An entry's id is `archive id * ENTRY_ID_STRIDE + its line number in the listing`,
  * so the id alone names the partition to look in. It stays a safe JavaScript
  * integer for the first 9 million archives; an archive may hold up to a billion entries.
