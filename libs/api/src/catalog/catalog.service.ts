@@ -101,8 +101,10 @@ export class CatalogService {
     return this.bounded(regexParams, async (manager) => {
       const qb = manager.createQueryBuilder().from('catalog_entries', 'entry');
       const filteredByArchive = Object.keys(archiveQuery).length > 0;
-      if (filteredByArchive)
+      if (filteredByArchive) {
+        // 0 names no archive: it keeps the list valid SQL when no archive matched.
         qb.where('entry.archive_id IN (:...archiveIds)', { archiveIds: [0, ...archiveIds] });
+      }
       const query = new ListQueryBuilder(ENTRY_SPEC, qb).apply(entryQuery);
       const entryFiltered = Object.keys(entryQuery).some(
         (p) => fieldOf(p) in ENTRY_SPEC.fields || p === 'search',
