@@ -9,12 +9,21 @@
 // 4. Builds twenty archives of BENCH_ARCHIVE_ENTRIES entries from that
 //    recording (sizes change per archive, one file in ten is renamed, as in
 //    successive backups of one server) and measures, through the HTTP API,
-//    directory browsing and a find of one file across all archives.
+//    directory browsing and a find of one file across all archives
+//    (BENCH_ARCHIVES=0 skips this part).
 // Everything runs on a database and in a directory of its own, both removed
 // at the end. Prints one JSON object on its last line.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,9 +31,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 
-import { Logger, Module } from '@nestjs/common';
+import { type INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 
 import { ApiModule, configureHttpApp } from '@cyborg/api';
 import { ingestArchiveListing } from '@cyborg/catalog';
@@ -46,6 +56,18 @@ function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
 
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * CPU seconds used by this process's children that have ended (cutime +
+ * cstime in /proc/self/stat, at 100 ticks a second): the whole CPU cost of a
+ * run, whatever else the machine is doing.
+ */
+function childrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+
+  return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -102,6 +124,7 @@ function catalogJob(
   entries: number;
   peakRssMiB: number;
   phases: { load: number; index: number; swap: number };
+  databaseCpuSeconds: number;
 }> {
   const started = performance.now();
   const ingest = spawn(
@@ -132,6 +155,7 @@ function catalogJob(
     const report = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
       entries: number;
       phases: { load: number; index: number; swap: number };
+      cpu_s: { ingest: number; database: number };
       peak_rss_mib: number | null;
       max_rss_mib: number;
     };
@@ -140,6 +164,7 @@ function catalogJob(
       seconds: (performance.now() - started) / 1000,
       entries: report.entries,
       phases: report.phases,
+      databaseCpuSeconds: report.cpu_s.database,
       peakRssMiB: report.peak_rss_mib ?? report.max_rss_mib,
     };
   });
@@ -179,6 +204,118 @@ async function timed(count: number, make: () => string, call: (path: string) => 
   return { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) };
 }
 
+/**
+ * Twenty archives built from the recorded listing, then browse and find
+ * through the HTTP API; returns the figures for the JSON line.
+ */
+async function queryBench(
+  dataSource: DataSource,
+  databaseUrl: string,
+  listing: string,
+  apps: INestApplication[],
+): Promise<Record<string, number>> {
+  const built = performance.now();
+  for (let k = 1; k <= ARCHIVES; k++) {
+    await ingestArchiveListing(dataSource, Readable.from(variant(listing, k)), {
+      repositoryId: 1,
+      clientId: null,
+      policyId: null,
+      jobId: null,
+      archiveName: `day-${k}`,
+      archiveTime: new Date(Date.UTC(2024, 0, k)),
+    });
+    log(`archive ${k}/${ARCHIVES} cataloged`);
+  }
+  const buildSeconds = (performance.now() - built) / 1000;
+  const [{ total }] = await dataSource.query<{ total: number }[]>(
+    `SELECT count(*)::int AS total FROM catalog_entries`,
+  );
+  const archiveIds = (
+    await dataSource.query<{ id: number }[]>(`SELECT id FROM catalog_archives ORDER BY id`)
+  ).map((r) => r.id);
+  log(`catalog of ${total} entries in ${ARCHIVES} archives built in ${round(buildSeconds)} s`);
+
+  const password = randomBytes(12).toString('hex');
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    SECRET_KEY: randomBytes(24).toString('hex'),
+    CYBORG_ADMIN_PASSWORD: password,
+    LOG_LEVEL: 'error',
+  });
+  @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, ApiModule] })
+  class BenchModule {}
+  const app = await NestFactory.create(BenchModule, { bodyParser: false, logger: ['error'] });
+  apps.push(app);
+  configureHttpApp(app, config);
+  await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
+  const login = await fetch(`${base}/api/token/obtain/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@cyborg.local', password }),
+  });
+  const { access } = (await login.json()) as { access: string };
+  const get = async (path: string, expectResults: boolean) => {
+    const response = await fetch(base + path, { headers: { authorization: `Bearer ${access}` } });
+    const body = (await response.json()) as { results?: unknown[] };
+    if (response.status !== 200 || (expectResults && !body.results?.length)) {
+      throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+    }
+  };
+  // Real paths to ask for: files of the first archive (all archives share most of them).
+  const sample = await dataSource.query<{ path: string; parent: string }[]>(
+    `SELECT path, parent FROM catalog_entries WHERE archive_id = $1 AND type = '-'
+     ORDER BY random() LIMIT $2`,
+    [archiveIds[0], QUERIES],
+  );
+  let next = 0;
+  const file = () => sample[next++ % sample.length];
+  const archive = () => archiveIds[Math.floor(Math.random() * archiveIds.length)];
+  const browse = await timed(
+    QUERIES,
+    () =>
+      `/api/v1/archives/${archive()}/browse/?path=${encodeURIComponent(file().parent)}&page_size=100`,
+    (path) => get(path, true),
+  );
+  const browseTop = await timed(
+    QUERIES,
+    () => `/api/v1/archives/${archive()}/browse/?page_size=100`,
+    (path) => get(path, true),
+  );
+  const findExact = await timed(
+    QUERIES,
+    () => `/api/v1/archives/find/?path=${encodeURIComponent(file().path)}`,
+    (path) => get(path, true),
+  );
+  const findPattern = await timed(
+    QUERIES,
+    () =>
+      // The file's last two components as a pattern, e.g. `proj42/file042\.dat$`.
+      `/api/v1/archives/find/?path__regex=${encodeURIComponent(`${file().path.split('/').slice(-2).join('/').replace(/\./g, '\\.')}$`)}&page_size=50`,
+    (path) => get(path, true),
+  );
+  log(`browse a directory of 100 files: p50 ${browse.p50} ms, p99 ${browse.p99} ms`);
+  log(`browse the top of an archive: p50 ${browseTop.p50} ms, p99 ${browseTop.p99} ms`);
+  log(`find one path in every archive: p50 ${findExact.p50} ms, p99 ${findExact.p99} ms`);
+  log(
+    `find a regular expression across archives: p50 ${findPattern.p50} ms, p99 ${findPattern.p99} ms`,
+  );
+
+  return {
+    catalog_entries: total,
+    catalog_archives: ARCHIVES,
+    catalog_build_s: round(buildSeconds),
+    browse_ms_p50: browse.p50,
+    browse_ms_p99: browse.p99,
+    browse_top_ms_p99: browseTop.p99,
+    find_exact_ms_p50: findExact.p50,
+    find_exact_ms_p99: findExact.p99,
+    find_regex_ms_p50: findPattern.p50,
+    find_regex_ms_p99: findPattern.p99,
+  };
+}
+
 async function main(): Promise<void> {
   const name = `cyborgbackup_bench_${randomBytes(4).toString('hex')}`;
   const databaseUrl = `${SERVER}/${name}`;
@@ -192,7 +329,7 @@ async function main(): Promise<void> {
   const repo = join(work, 'repo');
   const listing = join(work, 'listing.jsonl');
   const dataSource = createDataSource(databaseUrl);
-  let app: Awaited<ReturnType<typeof NestFactory.create>> | null = null;
+  const apps: INestApplication[] = [];
 
   try {
     Logger.overrideLogger(['error']);
@@ -212,12 +349,17 @@ async function main(): Promise<void> {
     rmSync(join(work, 'src'), { recursive: true, force: true });
     log(`borg create: ${round(createSeconds)} s`);
 
+    const borgCpuBefore = childrenCpuSeconds();
     const borgSeconds = await run('borg', ['list', '--json-lines', `${repo}::bench`], {
       env,
       stdout: openSync('/dev/null', 'w'),
     });
+    const borgCpu = childrenCpuSeconds() - borgCpuBefore;
     log(`borg list --json-lines > /dev/null: ${round(borgSeconds)} s`);
+    const jobCpuBefore = childrenCpuSeconds();
     const job = await catalogJob(repo, env, databaseUrl);
+    // borg and the ingest process, plus the PostgreSQL backend that loaded and indexed.
+    const jobCpu = childrenCpuSeconds() - jobCpuBefore + job.databaseCpuSeconds;
     log(
       `catalog job (borg list | ingest): ${round(job.seconds)} s, ${job.entries} entries, peak RSS ${round(job.peakRssMiB)} MiB`,
     );
@@ -237,92 +379,7 @@ async function main(): Promise<void> {
     log(`ingest of the recorded listing alone: ${round(ingestSeconds)} s`);
     await dataSource.query(`DELETE FROM catalog_archives`);
 
-    const built = performance.now();
-    for (let k = 1; k <= ARCHIVES; k++) {
-      await ingestArchiveListing(dataSource, Readable.from(variant(listing, k)), {
-        repositoryId: 1,
-        clientId: null,
-        policyId: null,
-        jobId: null,
-        archiveName: `day-${k}`,
-        archiveTime: new Date(Date.UTC(2024, 0, k)),
-      });
-      log(`archive ${k}/${ARCHIVES} cataloged`);
-    }
-    const buildSeconds = (performance.now() - built) / 1000;
-    const [{ total }] = await dataSource.query<{ total: number }[]>(
-      `SELECT count(*)::int AS total FROM catalog_entries`,
-    );
-    const archiveIds = (
-      await dataSource.query<{ id: number }[]>(`SELECT id FROM catalog_archives ORDER BY id`)
-    ).map((r) => r.id);
-    log(`catalog of ${total} entries in ${ARCHIVES} archives built in ${round(buildSeconds)} s`);
-
-    const password = randomBytes(12).toString('hex');
-    const config = loadConfig({
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      SECRET_KEY: randomBytes(24).toString('hex'),
-      CYBORG_ADMIN_PASSWORD: password,
-      LOG_LEVEL: 'error',
-    });
-    @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, ApiModule] })
-    class BenchModule {}
-    app = await NestFactory.create(BenchModule, { bodyParser: false, logger: ['error'] });
-    configureHttpApp(app, config);
-    await app.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
-    const login = await fetch(`${base}/api/token/obtain/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'admin@cyborg.local', password }),
-    });
-    const { access } = (await login.json()) as { access: string };
-    const get = async (path: string, expectResults: boolean) => {
-      const response = await fetch(base + path, { headers: { authorization: `Bearer ${access}` } });
-      const body = (await response.json()) as { results?: unknown[] };
-      if (response.status !== 200 || (expectResults && !body.results?.length)) {
-        throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
-      }
-    };
-    // Real paths to ask for: files of the first archive (all archives share most of them).
-    const sample = await dataSource.query<{ path: string; parent: string }[]>(
-      `SELECT path, parent FROM catalog_entries WHERE archive_id = $1 AND type = '-'
-       ORDER BY random() LIMIT $2`,
-      [archiveIds[0], QUERIES],
-    );
-    let next = 0;
-    const file = () => sample[next++ % sample.length];
-    const archive = () => archiveIds[Math.floor(Math.random() * archiveIds.length)];
-    const browse = await timed(
-      QUERIES,
-      () =>
-        `/api/v1/archives/${archive()}/browse/?path=${encodeURIComponent(file().parent)}&page_size=100`,
-      (path) => get(path, true),
-    );
-    const browseTop = await timed(
-      QUERIES,
-      () => `/api/v1/archives/${archive()}/browse/?page_size=100`,
-      (path) => get(path, true),
-    );
-    const findExact = await timed(
-      QUERIES,
-      () => `/api/v1/archives/find/?path=${encodeURIComponent(file().path)}`,
-      (path) => get(path, true),
-    );
-    const findPattern = await timed(
-      QUERIES,
-      () =>
-        // The file's last two components as a pattern, e.g. `proj42/file042\.dat$`.
-        `/api/v1/archives/find/?path__regex=${encodeURIComponent(`${file().path.split('/').slice(-2).join('/').replace(/\./g, '\\.')}$`)}&page_size=50`,
-      (path) => get(path, true),
-    );
-    log(`browse a directory of 100 files: p50 ${browse.p50} ms, p99 ${browse.p99} ms`);
-    log(`browse the top of an archive: p50 ${browseTop.p50} ms, p99 ${browseTop.p99} ms`);
-    log(`find one path in every archive: p50 ${findExact.p50} ms, p99 ${findExact.p99} ms`);
-    log(
-      `find a regular expression across archives: p50 ${findPattern.p50} ms, p99 ${findPattern.p99} ms`,
-    );
+    const queries = ARCHIVES > 0 ? await queryBench(dataSource, databaseUrl, listing, apps) : {};
 
     const result = {
       benchmark: 'catalog',
@@ -332,6 +389,10 @@ async function main(): Promise<void> {
       borg_list_s: round(borgSeconds, 2),
       catalog_job_s: round(job.seconds, 2),
       catalog_job_to_borg_list_ratio: round(job.seconds / borgSeconds, 2),
+      // The same in CPU time, which the other users of a shared machine do not skew.
+      borg_list_cpu_s: round(borgCpu, 2),
+      catalog_job_cpu_s: round(jobCpu, 2),
+      catalog_job_to_borg_list_cpu_ratio: round(jobCpu / borgCpu, 2),
       catalog_job_entries_per_second: Math.round(job.entries / job.seconds),
       entries_per_second: Math.round(again.entries / ingestSeconds),
       // Of the catalog job: COPY (alongside borg), index builds, swap-in.
@@ -339,20 +400,11 @@ async function main(): Promise<void> {
       catalog_job_index_s: job.phases.index,
       catalog_job_swap_s: job.phases.swap,
       ingest_peak_rss_mib: round(job.peakRssMiB),
-      catalog_entries: total,
-      catalog_archives: ARCHIVES,
-      catalog_build_s: round(buildSeconds),
-      browse_ms_p50: browse.p50,
-      browse_ms_p99: browse.p99,
-      browse_top_ms_p99: browseTop.p99,
-      find_exact_ms_p50: findExact.p50,
-      find_exact_ms_p99: findExact.p99,
-      find_regex_ms_p50: findPattern.p50,
-      find_regex_ms_p99: findPattern.p99,
+      ...queries,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    await app?.close();
+    for (const app of apps) await app.close();
     if (dataSource.isInitialized) await dataSource.destroy();
     rmSync(work, { recursive: true, force: true });
     const admin = new Client({ connectionString: `${SERVER}/postgres` });
