@@ -110,6 +110,21 @@ describe(ListingToCopyRows.name, () => {
     expect(rows).toEqual([['7000000001', '0', '\\N', '7', 'f', '?', 'f', '', '', '', '']]);
   });
 
+  it('hands rows on in large batches however small the chunks borg writes', async () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => line({ path: `dir/file-${i}` }));
+    const outputs: number[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        outputs.push(chunk.length);
+        done();
+      },
+    });
+    await pipeline(Readable.from(lines), new ListingToCopyRows(1), sink);
+
+    expect(outputs.length).toBeGreaterThan(1);
+    expect(outputs.length).toBeLessThan(10);
+  });
+
   it('fails on a line that is not JSON, naming it', async () => {
     await expect(parse(line({ path: 'a' }) + 'oops\n')).rejects.toThrow(/line 2 .*not JSON/);
   });
