@@ -10,6 +10,12 @@ import { AuthService } from './auth/auth.service';
 import { LoginThrottleService } from './auth/login-throttle.service';
 import { PasswordService } from './auth/password.service';
 import { TokenService } from './auth/token.service';
+import { ArchivesController } from './catalog/archives.controller';
+import { ArchivesService } from './catalog/archives.service';
+import { CatalogImportController } from './catalog/catalog-import.controller';
+import { CatalogImportService } from './catalog/catalog-import.service';
+import { CatalogService } from './catalog/catalog.service';
+import { CatalogsController, EsCatalogsController } from './catalog/catalogs.controller';
 import { ClientsController } from './clients/clients.controller';
 import { ClientsService } from './clients/clients.service';
 import { SecretsService } from './common/secrets.service';
@@ -60,6 +66,10 @@ import { UsersService } from './users/users.service';
     SettingsController,
     KnownHostsController,
     RestoreController,
+    CatalogsController,
+    EsCatalogsController,
+    ArchivesController,
+    CatalogImportController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
@@ -83,6 +93,9 @@ import { UsersService } from './users/users.service';
     JobLauncher,
     JobsService,
     JobEventsService,
+    ArchivesService,
+    CatalogService,
+    CatalogImportService,
   ],
 })
 export class ApiModule {}

@@ -16,6 +16,7 @@ export interface ListRequest {
   query: Record<string, unknown>;
 }
 
+/** The URL of another page of the same list. */
 export function pageUrl(request: ListRequest, page: number): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(request.query)) {

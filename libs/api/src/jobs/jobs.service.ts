@@ -31,7 +31,8 @@ import type { StdoutPage } from './stdout.util';
 /** What each kind of job works on; a relaunch needs those objects to still exist. */
 const NEEDS: Record<JobType, ('policy' | 'client' | 'repository')[]> = {
   job: ['policy', 'client', 'repository'],
-  catalog: ['policy', 'client', 'repository'],
+  // A catalog reads an archive from its repository; an import job has no policy or client.
+  catalog: ['repository'],
   prune: ['policy', 'client', 'repository'],
   check: ['repository'],
   restore: ['client', 'repository'],

@@ -19,6 +19,9 @@ const COLLECTIONS = [
   'job_events',
   'settings',
   'tokens',
+  'catalogs',
+  'escatalogs',
+  'archives',
 ];
 
 @ApiTags('root')

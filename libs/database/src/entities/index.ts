@@ -1,5 +1,5 @@
 import { ApiTokenEntity } from './api-token.entity';
-import { CatalogEntryEntity } from './catalog-entry.entity';
+import { CatalogArchiveEntity } from './catalog-archive.entity';
 import { ClientEntity } from './client.entity';
 import { ExecutorEntity } from './executor.entity';
 import { JobEventEntity } from './job-event.entity';
@@ -16,7 +16,7 @@ import { UserEntity } from './user.entity';
 
 export * from './api-token.entity';
 export * from './audited.entity';
-export * from './catalog-entry.entity';
+export * from './catalog-archive.entity';
 export * from './client.entity';
 export * from './executor.entity';
 export * from './job-event.entity';
@@ -43,7 +43,7 @@ export const ENTITIES = [
   SettingEntity,
   JobEntity,
   JobEventEntity,
-  CatalogEntryEntity,
+  CatalogArchiveEntity,
   KnownHostKeyEntity,
   OutboxMessageEntity,
   ExecutorEntity,

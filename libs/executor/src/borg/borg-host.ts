@@ -31,6 +31,8 @@ const BORG_ENV: Record<string, string> = {
   BORG_DELETE_I_KNOW_WHAT_I_AM_DOING: 'NO',
   BORG_DISPLAY_PASSPHRASE: 'no',
   BORG_HOSTNAME_IS_UNIQUE: 'yes',
+  // borg prints times in local time without a zone; in UTC they can be read without guessing.
+  TZ: 'UTC',
 };
 
 /**

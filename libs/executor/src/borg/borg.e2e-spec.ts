@@ -754,4 +754,91 @@ describe('borg runners over SSH', () => {
     }
     expect(alive).toBe(false);
   });
+
+  it('catalogs a backup, imports archives made outside, and forgets what prune removes', async () => {
+    const source = join(workDir, 'cataloged');
+    mkdirSync(join(source, 'sub'), { recursive: true });
+    for (let i = 0; i < 25; i++) writeFileSync(join(source, 'sub', `file ${i}`), String(i));
+    const policyId = await policy('folders', { folders: [source] });
+    const { job: backupJob } = await runJob({ jobType: 'job', policy: policyId, client: clientId });
+    const archive = (
+      await db.query<{ archive_name: string }>('SELECT archive_name FROM jobs WHERE id = $1', [
+        backupJob.id,
+      ])
+    ).rows[0].archive_name;
+    const catalogJob = await newJob({ jobType: 'catalog', policy: policyId, client: clientId });
+    await db.query('INSERT INTO job_dependencies (job_id, depends_on_id) VALUES ($1, $2)', [
+      catalogJob.id,
+      backupJob.id,
+    ]);
+    const cataloged = await run(catalogJob);
+    // The 25 files, sub, the folder itself and each parent folder up to /.
+    const entries = 27 + source.split('/').length - 2;
+    expect(cataloged.outcome).toEqual({
+      status: 'successful',
+      explanation: `Catalog of ${archive}: ${entries} entries stored.`,
+    });
+    const found = await api.get<{
+      count: number;
+      results: { path: string; archive_name: string }[];
+    }>(
+      `/api/v1/catalogs/?archive_name=${encodeURIComponent(archive)}&path=${encodeURIComponent(`${source.slice(1)}/sub/file 7`)}`,
+      token,
+    );
+    expect(found.body.count).toBe(1);
+
+    // Archives made by hand, outside the system: two old piped ones.
+    const old = ['piped-127.0.0.2-2025-01-01_00-00-00', 'piped-127.0.0.2-2025-01-02_00-00-00'];
+    for (const [index, name] of old.entries()) {
+      borgAsOwner(
+        [
+          'create',
+          '--timestamp',
+          `2025-01-0${index + 1}T00:00:00`,
+          `${repoDir}/main::${name}`,
+          source,
+        ],
+        {
+          cwd: workDir,
+        },
+      );
+    }
+    const launched = await api.post<{ id: number; job_type: string }>(
+      `/api/v1/repositories/${repositoryId}/catalog_import/`,
+      {},
+      token,
+    );
+    expect(launched.status).toBe(201);
+    await db.query(`UPDATE jobs SET status = 'running' WHERE id = $1`, [launched.body.id]);
+    const importJob = await api.dataSource.getRepository(JobEntity).findOneOrFail({
+      where: { id: launched.body.id },
+      relations: ['policy', 'client', 'repository'],
+    });
+    const imported = await run(importJob);
+    expect(imported.outcome.status).toBe('successful');
+    expect(imported.outcome.explanation).toMatch(
+      /^Imported the catalog of \d+ archives: \d+ entries\.$/,
+    );
+    const names = async () =>
+      (await db.query<{ name: string }>('SELECT name FROM catalog_archives')).rows.map(
+        (r) => r.name,
+      );
+    expect(await names()).toEqual(expect.arrayContaining([archive, ...old]));
+    const again = await run(
+      await newJob({ jobType: 'catalog', extraVars: { import_existing: true } }),
+    );
+    expect(again.outcome.explanation).toBe('Imported the catalog of 0 archives: 0 entries.');
+
+    const piped = await policy('piped', { command: 'echo x' }, { keep_daily: 1 });
+    const pruned = await runJob({ jobType: 'prune', policy: piped, client: clientId });
+    expect(pruned.lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Removed \d+ pruned archives from the catalog\.$/),
+      ]),
+    );
+    const left = await names();
+    expect(left).not.toEqual(expect.arrayContaining([old[0]]));
+    expect(left).not.toContain(old[1]);
+    expect(left).toContain(archive);
+  });
 });

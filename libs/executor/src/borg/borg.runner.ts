@@ -10,6 +10,7 @@ import { command, quote, Script } from '../ssh/shell';
 import { archiveGlob, archiveName, type BackupPlan, backupPlan, PlanError } from './backup-plan';
 import { BorgHosts, borgOutcome, JobFailure } from './borg-host';
 import { parseCreateResult } from './borg-output';
+import { CatalogRunner } from './catalog.runner';
 import { RestoreTest } from './restore-test';
 import { archiveSafe, vmProvider } from './vm-providers';
 
@@ -36,12 +37,14 @@ interface RestoreVars {
  */
 export class BorgRunner implements JobRunner {
   private readonly box: SecretBox;
+  private readonly catalog: CatalogRunner;
 
   constructor(
     private readonly dataSource: DataSource,
     secretKey: string,
   ) {
     this.box = new SecretBox(secretKey);
+    this.catalog = new CatalogRunner(dataSource);
   }
 
   async run(job: JobEntity, context: RunContext): Promise<RunOutcome> {
@@ -62,6 +65,7 @@ export class BorgRunner implements JobRunner {
         case 'restore':
           return await this.restore(job, hosts, context);
         case 'catalog':
+          return await this.catalog.run(job, hosts, context);
         case 'prepare_hypervisor':
           return {
             status: 'failed',
@@ -465,6 +469,7 @@ export class BorgRunner implements JobRunner {
     borgOutcome(result.code, 'borg prune and compact');
     const kept = new Set(await list(listGlob));
     const pruned = before.filter((name) => !kept.has(name));
+    if (hosts.repository) await this.catalog.forget(hosts.repository.id, pruned, context);
     await context.emit(`Pruned ${pruned.length} archives, kept ${kept.size}.`);
 
     return {

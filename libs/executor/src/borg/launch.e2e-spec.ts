@@ -58,18 +58,27 @@ describe('a policy launched through the API', () => {
   }
 
   async function finishedJobs(count: number): Promise<JobRow[]> {
-    return waitFor(
-      `${count} finished jobs`,
-      async () => {
-        const { rows } = await db.query<JobRow>('SELECT * FROM jobs ORDER BY id');
-        const done = rows.filter(
-          (j) => !['new', 'pending', 'waiting', 'running'].includes(j.status),
-        );
+    try {
+      return await waitFor(
+        `${count} finished jobs`,
+        async () => {
+          const { rows } = await db.query<JobRow>('SELECT * FROM jobs ORDER BY id');
+          const done = rows.filter(
+            (j) => !['new', 'pending', 'waiting', 'running'].includes(j.status),
+          );
 
-        return rows.length >= count && done.length === rows.length ? rows : null;
-      },
-      240_000,
-    );
+          return rows.length >= count && done.length === rows.length ? rows : null;
+        },
+        240_000,
+      );
+    } catch (error) {
+      const { rows } = await db.query<JobRow>(
+        'SELECT id, job_type, status, job_explanation FROM jobs ORDER BY id',
+      );
+      throw new Error(
+        `${String(error)}\n${JSON.stringify(rows)}\n${service.output.slice(-30).join('\n')}`,
+      );
+    }
   }
 
   beforeAll(async () => {
@@ -79,9 +88,6 @@ describe('a policy launched through the API', () => {
     vhost = await TestVhost.create();
     db = new Client({ connectionString: database.url });
     await db.connect();
-    await db.query(
-      `UPDATE settings SET value = 'false' WHERE key = 'cyborgbackup_catalog_enabled'`,
-    );
     const port = await freePort();
     apiUrl = `http://127.0.0.1:${port}`;
     service = await ServiceProcess.start('all-in-one', {
@@ -148,13 +154,18 @@ describe('a policy launched through the API', () => {
     expect(policy.status).toBe(201);
 
     expect((await call('POST', `/api/v1/policies/${policy.body.id}/launch/`, {})).status).toBe(201);
-    const first = await finishedJobs(4);
+    const first = await finishedJobs(5);
     expect(first.map((j) => [j.job_type, j.status])).toEqual([
       ['prepare_repository', 'successful'],
       ['prepare_client', 'successful'],
       ['job', 'successful'],
+      ['catalog', 'successful'],
       ['prune', 'successful'],
     ]);
+    // 20 files, the folder, and each folder above it.
+    expect(first[3].job_explanation).toBe(
+      `Catalog of ${first[2].archive_name}: ${21 + source.split('/').length - 2} entries stored.`,
+    );
     const backup = first[2];
     expect(backup.archive_name).toMatch(/^folders-127\.0\.0\.2-/);
     // Output reaches PostgreSQL through the callback receiver, a moment after the job ends.
@@ -177,17 +188,21 @@ describe('a policy launched through the API', () => {
 
     // A second run the same day: keep_daily 1 leaves only the newest archive.
     expect((await call('POST', `/api/v1/policies/${policy.body.id}/launch/`, {})).status).toBe(201);
-    const second = await finishedJobs(6);
-    expect(second.slice(4).map((j) => [j.job_type, j.status])).toEqual([
+    const second = await finishedJobs(8);
+    expect(second.slice(5).map((j) => [j.job_type, j.status])).toEqual([
       ['job', 'successful'],
+      ['catalog', 'successful'],
       ['prune', 'successful'],
     ]);
-    expect(second[5].job_explanation).toBe('Pruned 1 archives, kept 1; space compacted.');
+    expect(second[7].job_explanation).toBe('Pruned 1 archives, kept 1; space compacted.');
     const left = testbed.borgAsOwner(
       ['list', '--short', `${testbed.repositoryDir}/launched`],
       PASSPHRASE,
     );
-    expect(left.trim()).toBe(second[4].archive_name);
+    expect(left.trim()).toBe(second[5].archive_name);
+    // The pruned archive left the catalog with it.
+    const archives = await call<{ results: { name: string }[] }>('GET', '/api/v1/archives/');
+    expect(archives.body.results.map((a) => a.name)).toEqual([second[5].archive_name]);
   });
 
   it('runs borg check on the repository on its own schedule', async () => {

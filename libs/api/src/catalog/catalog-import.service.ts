@@ -1,0 +1,64 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { JobEntity, RepositoryEntity, type UserEntity } from '@cyborg/database';
+import { ACTIVE_JOB_STATUSES } from '@cyborg/domain';
+import { logJobState } from '@cyborg/jobs';
+import { enqueue } from '@cyborg/messaging';
+
+/**
+ * Starts cataloging the archives a repository already holds (made before the
+ * catalog was on, or outside the system): one `catalog` job with
+ * `extra_vars.import_existing`, which the executor runs archive by archive,
+ * skipping those already cataloged.
+ */
+@Injectable()
+export class CatalogImportService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The new job's id; 409 while the repository is disabled or an import of it is under way. */
+  async launch(actor: UserEntity, repositoryId: number): Promise<number> {
+    const job = await this.dataSource.transaction(async (manager) => {
+      // Locked so that two requests at once cannot both start an import.
+      const repository = await manager.findOne(RepositoryEntity, {
+        where: { id: repositoryId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!repository) throw new NotFoundException('Not found.');
+      if (!repository.enabled) throw new ConflictException('The repository is disabled.');
+      const running = await manager.query<{ id: number }[]>(
+        `SELECT id FROM jobs WHERE repository_id = $1 AND job_type = 'catalog'
+           AND status = ANY($2) AND extra_vars @> '{"import_existing": true}'`,
+        [repositoryId, [...ACTIVE_JOB_STATUSES]],
+      );
+      if (running.length > 0) {
+        throw new ConflictException(
+          `Job ${running[0].id} is already importing this repository's catalog.`,
+        );
+      }
+
+      const saved = await manager.save(
+        manager.create(JobEntity, {
+          name: `Catalog import ${repository.name}`,
+          jobType: 'catalog',
+          launchType: 'manual',
+          status: 'pending',
+          repository,
+          policy: null,
+          client: null,
+          extraVars: { import_existing: true },
+          createdBy: actor,
+          modifiedBy: actor,
+        }),
+      );
+      await enqueue(manager, 'job.created', { jobIds: [saved.id] });
+
+      return saved;
+    });
+    logJobState(job, {
+      explanation: `catalog import of repository ${repositoryId} by ${actor.email}`,
+    });
+
+    return job.id;
+  }
+}
