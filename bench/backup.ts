@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 
 import { generateSshKeyPair, SecretBox } from '@cyborg/crypto';
-import { prepareDatabase } from '@cyborg/database';
 import {
   BorgTestbed,
   freePort,
@@ -23,16 +22,17 @@ import {
   waitFor,
 } from '@cyborg/testing';
 
+import { benchDatabase } from './bench-database';
+
 const FILES = Number(process.env.BENCH_BACKUP_FILES ?? 2_000);
 const FILE_BYTES = Number(process.env.BENCH_BACKUP_FILE_BYTES ?? 32 * 1024);
-const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const PASSPHRASE = 'bench passphrase';
 const ADMIN_PASSWORD = 'bench-admin-password';
 
 async function main(): Promise<void> {
-  const name = `cyborgbackup_bench_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = `${SERVER}/${name}`;
-  await prepareDatabase(databaseUrl);
+  const database = benchDatabase();
+  const databaseUrl = database.url;
+  await database.prepare();
   const vhost = await TestVhost.create();
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
@@ -195,10 +195,7 @@ async function main(): Promise<void> {
     await testbed.stop();
     await db.end();
     await vhost.delete();
-    const admin = new Client({ connectionString: `${SERVER}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

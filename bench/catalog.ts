@@ -33,18 +33,18 @@ import { Readable } from 'node:stream';
 
 import { type INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 
 import { ApiModule, configureHttpApp } from '@cyborg/api';
 import { ingestArchiveListing } from '@cyborg/catalog';
 import { ConfigModule, loadConfig } from '@cyborg/config';
-import { createDataSource, DatabaseModule, prepareDatabase } from '@cyborg/database';
+import { createDataSource, DatabaseModule } from '@cyborg/database';
+
+import { benchDatabase } from './bench-database';
 
 const FILES = Number(process.env.BENCH_FILES ?? 1_000_000);
 const ARCHIVES = Number(process.env.BENCH_ARCHIVES ?? 20);
 const ARCHIVE_ENTRIES = Number(process.env.BENCH_ARCHIVE_ENTRIES ?? 500_000);
-const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const ROOT = join(__dirname, '..');
 
@@ -317,8 +317,8 @@ async function queryBench(
 }
 
 async function main(): Promise<void> {
-  const name = `cyborgbackup_bench_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = `${SERVER}/${name}`;
+  const database = benchDatabase();
+  const databaseUrl = database.url;
   const work = mkdtempSync(join(tmpdir(), 'cyborg-bench-catalog-'));
   const env = {
     ...process.env,
@@ -333,7 +333,7 @@ async function main(): Promise<void> {
 
   try {
     Logger.overrideLogger(['error']);
-    await prepareDatabase(databaseUrl);
+    await database.prepare();
     await dataSource.initialize();
     await dataSource.query(
       `INSERT INTO repositories (id, name, path) VALUES (1, 'bench', 'x@y:/bench')`,
@@ -407,10 +407,7 @@ async function main(): Promise<void> {
     for (const app of apps) await app.close();
     if (dataSource.isInitialized) await dataSource.destroy();
     rmSync(work, { recursive: true, force: true });
-    const admin = new Client({ connectionString: `${SERVER}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

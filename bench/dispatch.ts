@@ -4,24 +4,23 @@
 // script builds first); executors run in simulated mode, so this measures
 // the pipeline (scheduler, outbox, RabbitMQ, task manager, executor claim),
 // not borg. Prints one JSON object on its last line.
-import { randomBytes } from 'node:crypto';
 
 import { Client } from 'pg';
 
-import { prepareDatabase } from '@cyborg/database';
 import { ServiceProcess, TEST_SECRET_KEY, TestVhost, waitFor } from '@cyborg/testing';
 
+import { benchDatabase } from './bench-database';
+
 const POLICIES = Number(process.env.BENCH_POLICIES ?? 10_000);
-const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function main(): Promise<void> {
-  const name = `cyborgbackup_bench_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = `${SERVER}/${name}`;
-  await prepareDatabase(databaseUrl);
+  const database = benchDatabase();
+  const databaseUrl = database.url;
+  await database.prepare();
   const vhost = await TestVhost.create();
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
@@ -99,10 +98,7 @@ async function main(): Promise<void> {
     await Promise.all(processes.map((p) => p.stop()));
     await db.end();
     await vhost.delete();
-    const admin = new Client({ connectionString: `${SERVER}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -5,14 +5,12 @@
 // run, counted by an Elasticsearch search (after its refresh). Beside them,
 // the ceiling: a raw COPY of the same rows into the same table in the same
 // run. Prints one JSON object on its last line.
-import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-import { prepareDatabase } from '@cyborg/database';
 import { OutputPublisher } from '@cyborg/executor';
 import { AmqpConnection } from '@cyborg/messaging';
 import {
@@ -23,9 +21,10 @@ import {
   waitFor,
 } from '@cyborg/testing';
 
+import { benchDatabase } from './bench-database';
+
 const LINES = Number(process.env.BENCH_LINES ?? 200_000);
 const JOBS = 20;
-const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const ELASTICSEARCH =
   process.env.BENCH_ELASTICSEARCH_URL ?? process.env.TEST_ELASTICSEARCH_URL ?? null;
 
@@ -94,9 +93,9 @@ async function copyRows(db: Client, jobs: { id: number; created: Date }[]): Prom
 }
 
 async function main(): Promise<void> {
-  const name = `cyborgbackup_bench_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = `${SERVER}/${name}`;
-  await prepareDatabase(databaseUrl);
+  const database = benchDatabase();
+  const databaseUrl = database.url;
+  await database.prepare();
   const vhost = await TestVhost.create();
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
@@ -197,10 +196,7 @@ async function main(): Promise<void> {
     await search?.delete();
     await db.end();
     await vhost.delete();
-    const admin = new Client({ connectionString: `${SERVER}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 
