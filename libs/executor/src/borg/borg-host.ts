@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 
 import { SecretBox } from '@cyborg/crypto';
-import type { ClientEntity, RepositoryEntity } from '@cyborg/database';
+import type { ClientEntity, JobEntity, PolicyEntity, RepositoryEntity } from '@cyborg/database';
 import { formatRepositoryUrl, parseRepositoryPath, type RepositoryPath } from '@cyborg/domain';
 
 import type { RunContext } from '../job-runner';
@@ -252,6 +252,18 @@ export class BorgHosts {
 
     return this.repositoryPath;
   }
+}
+
+export function requireClient(job: JobEntity): ClientEntity {
+  if (!job.client) throw new JobFailure('The job has no client.');
+
+  return job.client;
+}
+
+export function requirePolicy(job: JobEntity): PolicyEntity {
+  if (!job.policy) throw new JobFailure('The job has no policy.');
+
+  return job.policy;
 }
 
 function rethrowAsFailure(error: unknown): never {
