@@ -5,3 +5,4 @@ export * from './borg/client-probe';
 export * from './borg/vm-providers';
 export * from './borg/borg-host';
 export * from './output.publisher';
+export { fingerprint, keyType } from './ssh/host-keys';

@@ -15,9 +15,7 @@ export interface RunOutcome {
   explanation?: string;
 }
 
-/** Runs one kind of job. The borg runners arrive with the executor's real work. */
+/** Runs jobs: `BorgRunner`, or `SimulatedRunner` in tests of the pipeline. */
 export interface JobRunner {
   run(job: JobEntity, context: RunContext): Promise<RunOutcome>;
 }
-
-export class RunnerMissingError extends Error {}

@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { type EntityManager, In } from 'typeorm';
+import { type DeepPartial, type EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 import { JobEntity, PolicyEntity, SettingEntity, type UserEntity } from '@cyborg/database';
@@ -64,6 +64,17 @@ export class JobLauncher {
     if (!jobs) throw new NotFoundException('Not found.');
 
     return jobs;
+  }
+
+  /**
+   * One job on its own (a relaunch, a restore, a catalog import), pending, with its
+   * `job.created` message in the same transaction. The caller logs its state once committed.
+   */
+  async launchJob(manager: EntityManager, fields: DeepPartial<JobEntity>): Promise<JobEntity> {
+    const saved = await manager.save(manager.create(JobEntity, { ...fields, status: 'pending' }));
+    await enqueue(manager, 'job.created', { jobIds: [saved.id] });
+
+    return saved;
   }
 
   /** Launches what can be launched; says why the others were not. Unknown ids are left out. */

@@ -1,10 +1,9 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { JobEntity, RepositoryEntity, type UserEntity } from '@cyborg/database';
+import { RepositoryEntity, type UserEntity } from '@cyborg/database';
 import { ACTIVE_JOB_STATUSES } from '@cyborg/domain';
-import { logJobState } from '@cyborg/jobs';
-import { enqueue } from '@cyborg/messaging';
+import { JobLauncher, logJobState } from '@cyborg/jobs';
 
 /**
  * Starts cataloging the archives a repository already holds (made before the
@@ -14,7 +13,10 @@ import { enqueue } from '@cyborg/messaging';
  */
 @Injectable()
 export class CatalogImportService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly launcher: JobLauncher,
+  ) {}
 
   /** The new job's id; 409 while the repository is disabled or an import of it is under way. */
   async launch(actor: UserEntity, repositoryId: number): Promise<number> {
@@ -37,23 +39,17 @@ export class CatalogImportService {
         );
       }
 
-      const saved = await manager.save(
-        manager.create(JobEntity, {
-          name: `Catalog import ${repository.name}`,
-          jobType: 'catalog',
-          launchType: 'manual',
-          status: 'pending',
-          repository,
-          policy: null,
-          client: null,
-          extraVars: { import_existing: true },
-          createdBy: actor,
-          modifiedBy: actor,
-        }),
-      );
-      await enqueue(manager, 'job.created', { jobIds: [saved.id] });
-
-      return saved;
+      return this.launcher.launchJob(manager, {
+        name: `Catalog import ${repository.name}`,
+        jobType: 'catalog',
+        launchType: 'manual',
+        repository,
+        policy: null,
+        client: null,
+        extraVars: { import_existing: true },
+        createdBy: actor,
+        modifiedBy: actor,
+      });
     });
     logJobState(job, {
       explanation: `catalog import of repository ${repositoryId} by ${actor.email}`,

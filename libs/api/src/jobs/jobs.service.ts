@@ -222,30 +222,24 @@ export class JobsService extends ResourceService<JobEntity> {
     if (refusal?.status === 405) throw new MethodNotAllowedException(refusal.reason);
     if (refusal) throw new ConflictException(refusal.reason);
 
-    const job = await this.dataSource.transaction(async (manager) => {
-      const saved = await manager.save(
-        manager.create(JobEntity, {
-          name: source.name,
-          description: source.description,
-          jobType: source.jobType,
-          launchType: 'relaunch',
-          status: 'pending',
-          policy: source.policy,
-          client: source.client,
-          repository: source.repository,
-          // A backup names its archive when it runs; the other jobs work on a given one.
-          archiveName: source.jobType === 'job' ? '' : source.archiveName,
-          extraVars: source.extraVars,
-          verbosity: source.verbosity,
-          timeoutSeconds: source.timeoutSeconds,
-          createdBy: actor,
-          modifiedBy: actor,
-        }),
-      );
-      await enqueue(manager, 'job.created', { jobIds: [saved.id] });
-
-      return saved;
-    });
+    const job = await this.dataSource.transaction((manager) =>
+      this.launcher.launchJob(manager, {
+        name: source.name,
+        description: source.description,
+        jobType: source.jobType,
+        launchType: 'relaunch',
+        policy: source.policy,
+        client: source.client,
+        repository: source.repository,
+        // A backup names its archive when it runs; the other jobs work on a given one.
+        archiveName: source.jobType === 'job' ? '' : source.archiveName,
+        extraVars: source.extraVars,
+        verbosity: source.verbosity,
+        timeoutSeconds: source.timeoutSeconds,
+        createdBy: actor,
+        modifiedBy: actor,
+      }),
+    );
     logJobState(job, { explanation: `relaunch of job ${id} by ${actor.email}` });
 
     return this.get(job.id);

@@ -9,10 +9,10 @@ import {
   Post,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 import { KnownHostKeyEntity } from '@cyborg/database';
+import { fingerprint, keyType } from '@cyborg/executor';
 
 import { SuperuserOnly } from '../auth/auth.decorators';
 import { IdPipe } from '../common/id.pipe';
@@ -26,9 +26,7 @@ function serialize(key: KnownHostKeyEntity) {
     port: key.port,
     key_type: key.keyType,
     fingerprint: key.fingerprint,
-    pending_fingerprint: pending
-      ? `SHA256:${createHash('sha256').update(Buffer.from(pending, 'base64')).digest('base64').replace(/=+$/, '')}`
-      : null,
+    pending_fingerprint: pending ? fingerprint(Buffer.from(pending, 'base64')) : null,
     created: key.created,
     modified: key.modified,
   };
@@ -71,8 +69,8 @@ export class KnownHostsController {
     }
     const pending = Buffer.from(key.pendingPublicKey, 'base64');
     key.publicKey = key.pendingPublicKey;
-    key.fingerprint = `SHA256:${createHash('sha256').update(pending).digest('base64').replace(/=+$/, '')}`;
-    key.keyType = pending.subarray(4, 4 + pending.readUInt32BE(0)).toString('latin1');
+    key.fingerprint = fingerprint(pending);
+    key.keyType = keyType(pending);
     key.pendingPublicKey = null;
 
     return serialize(await this.dataSource.getRepository(KnownHostKeyEntity).save(key));

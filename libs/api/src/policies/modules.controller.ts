@@ -20,6 +20,7 @@ import {
   JobFailure,
   PROBE_MODULES,
   type ProbeOptions,
+  UnknownClientError,
   VM_PROVIDERS,
 } from '@cyborg/executor';
 
@@ -108,10 +109,8 @@ export class ModulesController {
 
       return { module, client, results };
     } catch (error) {
-      if (error instanceof JobFailure) {
-        if (error.message === 'No such client.') throw new NotFoundException('Not found.');
-        throw new BadGatewayException(error.message);
-      }
+      if (error instanceof UnknownClientError) throw new NotFoundException('Not found.');
+      if (error instanceof JobFailure) throw new BadGatewayException(error.message);
       throw error;
     }
   }

@@ -4,8 +4,7 @@ import { DataSource } from 'typeorm';
 
 import { ClientEntity, JobEntity, type UserEntity } from '@cyborg/database';
 import { hasControlCharacters, isPlainObject } from '@cyborg/domain';
-import { logJobState } from '@cyborg/jobs';
-import { enqueue } from '@cyborg/messaging';
+import { JobLauncher, logJobState } from '@cyborg/jobs';
 
 import { CurrentUser, SuperuserOnly } from '../auth/auth.decorators';
 import { serializeJob } from '../jobs/job.serializer';
@@ -45,6 +44,7 @@ export class RestoreController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
+    private readonly launcher: JobLauncher,
   ) {}
 
   @Post()
@@ -63,31 +63,25 @@ export class RestoreController {
       });
     }
     const repository = source.repository;
-    const job = await this.dataSource.transaction(async (manager) => {
-      const saved = await manager.save(
-        manager.create(JobEntity, {
-          name: `Restore ${request.archiveName} on ${request.destination.hostname}`,
-          jobType: 'restore',
-          launchType: 'manual',
-          status: 'pending',
-          policy: source.policy,
-          client: request.destination,
-          repository,
-          archiveName: request.archiveName,
-          extraVars: {
-            archive_name: request.archiveName,
-            dest_folder: request.destFolder,
-            item: request.items,
-            dry_run: request.dryRun,
-          },
-          createdBy: actor,
-          modifiedBy: actor,
-        }),
-      );
-      await enqueue(manager, 'job.created', { jobIds: [saved.id] });
-
-      return saved;
-    });
+    const job = await this.dataSource.transaction((manager) =>
+      this.launcher.launchJob(manager, {
+        name: `Restore ${request.archiveName} on ${request.destination.hostname}`,
+        jobType: 'restore',
+        launchType: 'manual',
+        policy: source.policy,
+        client: request.destination,
+        repository,
+        archiveName: request.archiveName,
+        extraVars: {
+          archive_name: request.archiveName,
+          dest_folder: request.destFolder,
+          item: request.items,
+          dry_run: request.dryRun,
+        },
+        createdBy: actor,
+        modifiedBy: actor,
+      }),
+    );
     logJobState(job, { explanation: `restore requested by ${actor.email}` });
 
     return serializeJob(await this.jobs.get(job.id), new Map());

@@ -50,6 +50,19 @@ function optionalString(vars: Record<string, unknown>, key: string): string | nu
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** A plan whose archive holds one command's output as one file. */
+export function streamPlan(stdinName: string, argv: string[]): BackupPlan {
+  return {
+    paths: [],
+    optional: false,
+    excludes: [],
+    oneFileSystem: false,
+    content: { stdinName, argv },
+    env: {},
+    secretEnv: {},
+  };
+}
+
 /**
  * Turns a policy into what `borg create` must read. `vars` are the policy's
  * extra_vars with the password already decrypted. Every value is used as one

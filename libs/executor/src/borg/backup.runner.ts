@@ -7,7 +7,7 @@ import type { RunContext, RunOutcome } from '../job-runner';
 import type { SshSession } from '../ssh/session';
 import { command, quote, Script } from '../ssh/shell';
 
-import { archiveName, type BackupPlan, backupPlan } from './backup-plan';
+import { archiveName, type BackupPlan, backupPlan, streamPlan } from './backup-plan';
 import { type BorgHosts, borgOutcome, JobFailure, requireClient, requirePolicy } from './borg-host';
 import { parseCreateResult } from './borg-output';
 import { RestoreTest } from './restore-test';
@@ -138,10 +138,7 @@ export class BackupRunner {
     }
 
     return vms.map((vm) => ({
-      plan: {
-        ...backupPlan('piped', { command: 'true' }),
-        content: { stdinName: provider.fileName(archiveSafe(vm)), argv: provider.dumpCommand(vm) },
-      },
+      plan: streamPlan(provider.fileName(archiveSafe(vm)), provider.dumpCommand(vm)),
       name: archiveName(policy.policyType, hostname, now, archiveSafe(vm)),
     }));
   }

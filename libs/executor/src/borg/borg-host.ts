@@ -20,7 +20,6 @@ interface Settings {
   privateKey: string;
   passphrase: string;
   autoRestoreTest: boolean;
-  catalogEnabled: boolean;
 }
 
 /** Borg's questions answered "no" up front: a job never waits on a prompt. */
@@ -77,7 +76,6 @@ export class BorgHosts {
           'cyborgbackup_ssh_key',
           'cyborgbackup_ssh_password',
           'cyborgbackup_auto_restore_test',
-          'cyborgbackup_catalog_enabled',
         ],
       ],
     );
@@ -107,7 +105,6 @@ export class BorgHosts {
         privateKey: open(setting('cyborgbackup_ssh_key')),
         passphrase: open(setting('cyborgbackup_ssh_password')),
         autoRestoreTest: setting('cyborgbackup_auto_restore_test') === 'true',
-        catalogEnabled: setting('cyborgbackup_catalog_enabled') === 'true',
       },
       repository,
       passphrase,

@@ -9,6 +9,9 @@ import { VM_PROVIDERS } from './vm-providers';
 
 export const PROBE_MODULES = ['mysql', 'postgresql', ...VM_PROVIDERS.map((p) => p.name)] as const;
 
+/** The client asked about does not exist. */
+export class UnknownClientError extends Error {}
+
 export interface ProbeOptions {
   user?: string;
   password?: string;
@@ -33,7 +36,7 @@ export class ClientProbe {
 
   async list(module: string, clientId: number, options: ProbeOptions = {}): Promise<string[]> {
     const client = await this.dataSource.getRepository(ClientEntity).findOneBy({ id: clientId });
-    if (!client) throw new JobFailure('No such client.');
+    if (!client) throw new UnknownClientError(`No client has id ${clientId}.`);
     const hosts = await BorgHosts.open(this.dataSource, this.box, null);
     const signal = AbortSignal.timeout(60_000);
     try {

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 import { Client, type ClientChannel } from 'ssh2';
 
@@ -25,8 +25,6 @@ export interface RunOptions {
   sudo?: boolean;
   /** Written to the script's standard input first; secrets travel this way, never in argv. */
   stdin?: string;
-  /** Then this stream is copied after `stdin` (data for borg to read). */
-  stdinStream?: Readable;
   signal?: AbortSignal;
   /** Receives each line the script writes to stderr, in order. */
   onStderrLine?: (line: string) => Promise<void> | void;
@@ -182,19 +180,14 @@ export class SshSession {
                 if (collected.length < COLLECT_LIMIT) collected += chunk.toString('utf8');
               }
             })();
-      this.feed(channel, options);
+      // Secrets for the script's `read -r`, then end of input.
+      channel.end(options.stdin ?? '');
       const [code] = await Promise.all([exit, stderr, stdout]);
 
       return { code, stdout: collected };
     } finally {
       options.signal?.removeEventListener('abort', kill);
     }
-  }
-
-  private feed(channel: Writable, options: RunOptions): void {
-    if (options.stdin) channel.write(options.stdin);
-    if (options.stdinStream) options.stdinStream.pipe(channel);
-    else channel.end();
   }
 
   private async killGroup(pgid: string, sudo: boolean): Promise<void> {
